@@ -1,0 +1,40 @@
+"""The common document model every reader produces and the parser consumes.
+
+A report, whatever its file format, becomes a sequence of rows of text cells. A line of
+running text is a row with one cell; a table row is a row with one cell per column.
+``grid`` tells the parser whether cell positions can be trusted: in a real table (Word,
+HTML, ruled PDF) merged cells are expanded so that column *k* is always column *k*; in
+text copies (tab- or space-separated lines) blank cells may have vanished, so only the
+order of the non-blank cells is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Row:
+    """One printed row. ``where`` locates it for a person: 'line 57', 'table 2 row 5'."""
+
+    cells: tuple[str, ...]
+    where: str
+    page: int | None = None
+    grid: bool = False
+
+
+@dataclass
+class Document:
+    """What a reader found in one file, in reading order."""
+
+    rows: list[Row] = field(default_factory=list)
+    file_type: str = "txt"
+    encoding: str | None = None
+
+    def text(self) -> str:
+        """All text, one row per line, cells joined by a space (for title and narrative)."""
+        return "\n".join(" ".join(c for c in row.cells if c) for row in self.rows)
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a report; the message is shown to a person as the reason."""

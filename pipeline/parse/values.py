@@ -1,0 +1,64 @@
+"""Reading printed cells: text normalization and cell values.
+
+FORM.md lists what agencies print in a numeric cell: digits, full-width digits, thousands
+separators, blanks, placeholders (/ - — 无 不适用 N/A) and numbers with units (0件, 251000元).
+A placeholder holds no number (NULL) and counts as 0 in the arithmetic. Anything else in a
+value position is *unreadable* and makes its table fail: a number is never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import opencc
+
+PLACEHOLDERS = frozenset({"", "/", "-", "--", "—", "——", "–", "－", "无", "不适用", "n/a", "na", "×", "\\"})
+_UNITS = "件|条|个|项|次|人|元|万元"
+_NUMBER = re.compile(rf"^([+-]?)(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?(?:{_UNITS})?$")
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Canonical form for matching labels: NFKC (full-width -> ASCII), Simplified script,
+    no white space. Only used for matching; the printed text is kept as it was."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _t2s().convert(text)
+    return _SPACE.sub("", text)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A printed cell: its text, its number (None for a blank or placeholder)."""
+
+    raw: str
+    number: Decimal | None
+
+
+def read_value(raw: str) -> Value | None:
+    """Printed cell text -> Value, or None when the text is not a cell value at all."""
+    text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
+    if text.lower() in PLACEHOLDERS:
+        return Value(raw.strip(), None)
+    match = _NUMBER.match(text)
+    if match is None:
+        return None
+    sign, digits, fraction = match.groups()
+    try:
+        number = Decimal(sign + digits.replace(",", "") + (fraction or ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+        return None
+    return Value(raw.strip(), number)
+
+
+def is_value(raw: str) -> bool:
+    """True when the text can stand in a numeric cell (a number, blank or placeholder)."""
+    return read_value(raw) is not None

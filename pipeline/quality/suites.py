@@ -1,0 +1,109 @@
+"""The Great Expectations suites, generated from the form definition.
+
+Each suite validates one *frame* (see ``pipeline.quality.frames``). An equation of the form
+becomes ``expect_column_pair_values_to_be_equal`` whose two columns are written as the sums
+they stand for ("new_received + carried_over"), so the JSON in ``expectations/`` reads as the
+statutory arithmetic itself; the validator computes those columns from the frame with
+``DataFrame.eval`` of exactly that text. ``severity`` is GX's own field: 'critical' blocks
+the table, 'warning' is only recorded.
+
+``gongkai suites`` rewrites expectations/ from this module; tests/test_suites.py fails when
+the committed files and the form disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline import form
+
+SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
+
+# frame -> columns identifying a row, reported for every failing row
+FRAME_INDEX = {
+    "applications_by_applicant": ["report_id", "applicant_type"],
+    "applications_by_outcome": ["report_id", "outcome"],
+    "review_litigation_by_proceeding": ["report_id", "proceeding"],
+    "cells": ["report_id", "table_name", "row_code", "col_code"],
+}
+
+
+def _equation(eq: form.Equation) -> dict[str, Any]:
+    return {
+        "type": "expect_column_pair_values_to_be_equal",
+        "kwargs": {"column_A": " + ".join(eq.lhs), "column_B": " + ".join(eq.rhs)},
+        "meta": {"rule": eq.name, "table": eq.table, "equation_zh": eq.description_zh},
+        "severity": "critical" if eq.blocking else "warning",
+    }
+
+
+def _cell_rule(rule: str, kind: str, expectation: str, kwargs: dict[str, Any], note: str, severity: str) -> dict[str, Any]:
+    kinds = " or ".join(f'kind=="{k}"' for k in kind.split("|"))
+    return {
+        "type": expectation,
+        "kwargs": {**kwargs, "row_condition": kinds, "condition_parser": "pandas"},
+        "meta": {"rule": rule, "table": "*", "note_zh": note},
+        "severity": severity,
+    }
+
+
+def build_suites() -> dict[str, dict[str, Any]]:
+    """Suite name -> GX suite JSON, derived from ``pipeline.form``."""
+    suites: dict[str, dict[str, Any]] = {}
+    for eq in form.EQUATIONS:
+        name = eq.frame if eq.template is None else f"{eq.frame}_{eq.template}"
+        suite = suites.setdefault(
+            name,
+            {
+                "name": name,
+                "meta": {"frame": eq.frame, "template": eq.template, "table": eq.table, "index": FRAME_INDEX[eq.frame]},
+                "expectations": [],
+            },
+        )
+        suite["expectations"].append(_equation(eq))
+    decimals = form.AMOUNT_MAX_DECIMALS
+    suites["cells"] = {
+        "name": "cells",
+        "meta": {"frame": "cells", "template": None, "table": "*", "index": FRAME_INDEX["cells"]},
+        "expectations": [
+            _cell_rule(
+                "non_negative_count", "count", "expect_column_values_to_be_between",
+                {"column": "number", "min_value": 0}, "件数不得为负", "critical",
+            ),
+            _cell_rule(
+                "integer_count", "count|signed_count", "expect_column_values_to_match_regex",
+                {"column": "number_text", "regex": r"^-?[0-9]+(\.0+)?$"}, "件数须为整数", "critical",
+            ),
+            _cell_rule(
+                "non_negative_amount", "amount", "expect_column_values_to_be_between",
+                {"column": "number", "min_value": 0}, "金额不得为负", "critical",
+            ),
+            _cell_rule(
+                "amount_decimals", "amount", "expect_column_values_to_match_regex",
+                {"column": "number_text", "regex": rf"^-?[0-9]+(\.[0-9]{{1,{decimals}}})?$"},
+                f"万元金额最多保留{decimals}位小数", "warning",
+            ),
+        ],
+    }
+    return suites
+
+
+def write_suites(directory: Path = SUITES_DIR) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, suite in build_suites().items():
+        path = directory / f"{name}.json"
+        path.write_text(json.dumps(suite, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def load_suites(directory: Path = SUITES_DIR) -> dict[str, dict[str, Any]]:
+    """The committed suites, as JSON. Raises when the folder holds none (never validate
+    against nothing)."""
+    suites = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))}
+    if not suites:
+        raise RuntimeError(f"no expectation suites in {directory}")
+    return suites

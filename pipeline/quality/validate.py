@@ -1,0 +1,168 @@
+"""Run every suite once over the staged batch and turn GX results into per-report verdicts.
+
+One validation per suite per batch (not per report): each failing row of a result names its
+report_id through ``unexpected_index_column_names``; a report absent from the failing rows
+passed. Every (expectation, report) pair becomes a ``dq_results`` row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipeline import form
+from pipeline.normalize import TABLE_COLUMNS
+from pipeline.quality import frames
+from pipeline.quality.suites import load_suites
+
+log = logging.getLogger(__name__)
+
+_ROW_DIM = {"applications_by_applicant": "applicant_type", "applications_by_outcome": "outcome",
+            "review_litigation_by_proceeding": "proceeding"}
+_CELL_DIMS = {"applications": ("outcome", "applicant_type"), "proactive_disclosure": ("item", "measure"),
+              "review_litigation": ("proceeding", "result")}
+
+
+@dataclass
+class Validation:
+    """What a batch validation found."""
+
+    dq_rows: list[dict[str, Any]] = field(default_factory=list)
+    blocking: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    warnings: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    expectations_run: int = 0
+
+    def summary(self) -> dict[str, int]:
+        failed = [r for r in self.dq_rows if not r["success"]]
+        return {
+            "expectations_run": self.expectations_run,
+            "results": len(self.dq_rows),
+            "failed_results": len(failed),
+            "reports_blocked": len({k[0] for k in self.blocking}),
+        }
+
+
+def _equation_detail(row: pd.Series, exp: dict[str, Any], frame: str, dims: tuple[str, str]) -> str:
+    """'三、… column_balance in column 自然人: 一… 54 + 二… 0 = 54 ≠ （七）… 52 + 四… 3 = 55'."""
+    row_dim, term_dim = dims
+    member = form.label_zh(row_dim, row[_ROW_DIM[frame]])
+
+    def side(expr: str) -> str:
+        codes = [c.strip() for c in expr.split("+")]
+        terms = " + ".join(f"{form.label_zh(term_dim, c)} {row[c]:g}" for c in codes)
+        total = sum(row[c] for c in codes)
+        return f"{terms} = {total:g}" if len(codes) > 1 else terms
+
+    table = exp["meta"]["table"]
+    return (
+        f"{form.TABLE_LABELS_ZH[table]}: check {exp['meta']['rule']} ({exp['meta']['equation_zh']}) fails for "
+        f"{member}: {side(exp['kwargs']['column_A'])} ≠ {side(exp['kwargs']['column_B'])}"
+    )
+
+
+def _term_dims(frame: str) -> tuple[str, str]:
+    return {
+        "applications_by_applicant": ("applicant_type", "outcome"),
+        "applications_by_outcome": ("outcome", "applicant_type"),
+        "review_litigation_by_proceeding": ("proceeding", "result"),
+    }[frame]
+
+
+def _cell_detail(row: dict[str, Any], exp: dict[str, Any], where: str) -> str:
+    table = row["table_name"]
+    row_dim, col_dim = _CELL_DIMS[table]
+    return (
+        f"{form.TABLE_LABELS_ZH[table]}: check {exp['meta']['rule']} ({exp['meta']['note_zh']}) fails for "
+        f"{form.label_zh(row_dim, row['row_code'])} / {form.label_zh(col_dim, row['col_code'])} = "
+        f"{row['number_text']} (printed at {where})"
+    )
+
+
+def run(con: duckdb.DuckDBPyConnection, run_id: str) -> Validation:
+    """Validate the staged batch in ``con`` with every committed suite."""
+    import great_expectations as gx  # costs seconds: import only where validation runs
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    validated_at = datetime.now(UTC).replace(tzinfo=None)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("staging")
+    outcome = Validation()
+    where_of = _cell_locations(con)
+
+    for name, spec in load_suites().items():
+        meta = spec["meta"]
+        frame = frames.build(con, meta["frame"], meta["template"])
+        if frame.empty:
+            continue
+        for exp in spec["expectations"]:
+            for key in ("column_A", "column_B"):
+                expr = exp["kwargs"].get(key)
+                if expr and "+" in expr and expr not in frame:
+                    frame[expr] = frame.eval(expr)
+        suite = context.suites.add(gx.ExpectationSuite(**spec))
+        if len(suite.expectations) != len(spec["expectations"]):
+            raise RuntimeError(f"suite {name}: {len(suite.expectations)} of {len(spec['expectations'])} expectations loaded")
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("batch").get_batch(
+            batch_parameters={"dataframe": frame}
+        )
+        result = batch.validate(
+            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": meta["index"]}
+        )
+        outcome.expectations_run += len(result.results)
+        reports = sorted(frame["report_id"].unique())
+        for exp, res in zip(spec["expectations"], result.results, strict=True):
+            _record(outcome, name, exp, res, frame, meta, reports, run_id, validated_at, where_of)
+    return outcome
+
+
+def _record(outcome: Validation, suite: str, exp: dict[str, Any], res: Any, frame: pd.DataFrame,
+            meta: dict[str, Any], reports: list[str], run_id: str, validated_at: datetime,
+            where_of: dict[tuple[str, str, str, str], str]) -> None:
+    if res.exception_info and res.exception_info.get("raised_exception"):
+        raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: {res.exception_info.get('exception_message')}")
+    severity = exp["severity"]
+    failures: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for bad in res.result.get("unexpected_index_list") or []:
+        if meta["frame"] == "cells":
+            key = (bad["report_id"], bad["table_name"], bad["row_code"], bad["col_code"])
+            row = frame[(frame["report_id"] == key[0]) & (frame["table_name"] == key[1])
+                        & (frame["row_code"] == key[2]) & (frame["col_code"] == key[3])].iloc[0]
+            detail = _cell_detail(row.to_dict(), exp, where_of.get(key, "?"))
+            table = bad["table_name"]
+        else:
+            index = meta["index"]
+            mask = (frame[index[0]] == bad[index[0]]) & (frame[index[1]] == bad[index[1]])
+            detail = _equation_detail(frame[mask].iloc[0], exp, meta["frame"], _term_dims(meta["frame"]))
+            table = meta["table"]
+        failures[(bad["report_id"], table)].append(detail)
+    if meta["table"] == "*":
+        pairs = sorted(set(zip(frame["report_id"], frame["table_name"], strict=True)))
+    else:
+        pairs = [(report_id, meta["table"]) for report_id in reports]
+    for report_id, table in pairs:
+        details = failures.get((report_id, table), [])
+        outcome.dq_rows.append({
+            "run_id": run_id, "validated_at": validated_at, "suite": suite,
+            "expectation": exp["meta"]["rule"], "report_id": report_id, "success": not details,
+            "details": "; ".join(details) or None, "table_name": table, "severity": severity,
+        })
+        if details:
+            target = outcome.blocking if severity == "critical" else outcome.warnings
+            target[(report_id, table)].extend(details)
+
+
+def _cell_locations(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str, str], str]:
+    locations = {}
+    for table in TABLE_COLUMNS:
+        for report_id, row_code, col_code, where, page in con.execute(
+            f"SELECT report_id, row_code, col_code, source_where, source_page FROM stg_{table}"
+        ).fetchall():
+            locations[(report_id, table, row_code, col_code)] = where if page is None else f"page {page}, {where}"
+    return locations

@@ -1,0 +1,47 @@
+"""Plain-text and Markdown copies of reports (what PDF text extraction or a web scrape gives).
+
+Encoding is detected with charset-normalizer (UTF-8, UTF-16, GBK/GB18030, Big5 ...).
+Tab-separated lines become rows of cells (cell order is reliable, positions are not: merged
+cells leave empty tab gaps); other lines become one-cell rows that the parser splits on
+white space.
+"""
+
+from __future__ import annotations
+
+import charset_normalizer
+
+from pipeline.document import Document, Row, UnreadableFile
+
+_BOMS = {b"\xef\xbb\xbf": "utf-8-sig", b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes -> (text, encoding name). Raises UnreadableFile when no encoding fits."""
+    for bom, encoding in _BOMS.items():
+        if data.startswith(bom):
+            return data.decode(encoding), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise UnreadableFile("cannot decode the text: no known character encoding fits")
+    encoding = best.encoding
+    if encoding in {"gb2312", "gbk"}:  # GB18030 is a superset; avoids losing rare characters
+        encoding = "gb18030"
+    return data.decode(encoding, errors="strict"), encoding
+
+
+def read(data: bytes) -> Document:
+    """Text bytes -> Document of rows, one per non-blank line."""
+    text, encoding = decode(data)
+    if "\x00" in text:
+        raise UnreadableFile("binary content: this is not a text file")
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = tuple(c.strip() for c in line.split("\t")) if "\t" in line else (line.strip(),)
+        rows.append(Row(cells=cells, where=f"line {number}"))
+    return Document(rows=rows, file_type="txt", encoding=encoding)

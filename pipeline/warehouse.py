@@ -1,0 +1,149 @@
+"""The DuckDB warehouse file: schema, dimensions, and atomic publication.
+
+DuckDB allows one writing process or many reading ones. So a run never writes the file
+analysts read: it copies the published file to a private build file, stages, validates and
+loads there, and publishes with ``os.replace``. An analyst's open connection keeps reading
+the old snapshot; new connections see the new one; nobody sees half a load or is locked
+out. If another run published in between, publication refuses rather than overwrite it
+(the files are simply picked up again by the next run).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline import form
+
+SCHEMA = Path(__file__).resolve().parents[1] / "warehouse" / "schema.sql"
+
+
+class WarehouseChanged(RuntimeError):
+    """The published warehouse changed while this run was building; nothing was published."""
+
+
+def stamp(path: Path) -> str | None:
+    """Identity of the published file's current version (None when there is none yet)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
+
+
+@dataclass(frozen=True)
+class Build:
+    """A private copy of the warehouse that one run writes, and what it was copied from."""
+
+    path: Path
+    published: Path
+    base_stamp: str | None
+
+
+def start_build(published: Path, run_id: str) -> Build:
+    """Copy the published warehouse (if any) to a build file private to this run."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    build = published.with_name(f".{published.stem}.build-{run_id}.duckdb")
+    base = stamp(published)
+    if base is not None:
+        shutil.copyfile(published, build)
+    else:
+        build.unlink(missing_ok=True)
+    with duckdb.connect(str(build)) as con:
+        apply_schema(con)
+    return Build(build, published, base)
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def publish(build: Build) -> None:
+    """Atomically swap the build file in as the published warehouse."""
+    lock_path = build.published.with_name(f".{build.published.stem}.lock")
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stamp(build.published) != build.base_stamp:
+            build.path.unlink(missing_ok=True)
+            raise WarehouseChanged(
+                f"{build.published} was published by another run while this one was building; "
+                "nothing was published by this run: run the ingest again"
+            )
+        os.replace(build.path, build.published)
+
+
+def discard(build: Build) -> None:
+    build.path.unlink(missing_ok=True)
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create tables and views if missing and (re)load the dimensions from pipeline.form."""
+    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    for name, frame in dimension_frames().items():
+        con.execute(f"DELETE FROM {name}")
+        con.register("dim_frame", frame)
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM dim_frame")
+        con.unregister("dim_frame")
+
+
+def dimension_frames() -> dict[str, pd.DataFrame]:
+    """The dimension tables, derived from the form definition."""
+    outcomes = []
+    for order, m in enumerate(form.OUTCOMES, start=1):
+        printed_in = [t.code for t in form.TEMPLATES.values() if m.code in t.outcome_rows]
+        with_values = [t.code for t in form.TEMPLATES.values() if m.code in {v.code for v in t.value_rows}]
+        outcomes.append({
+            "outcome": m.code, "label_zh": m.label_zh, "label_en": m.label_en, "parent": m.parent,
+            "sort_order": order, "is_total": m.is_total, "templates": printed_in, "has_values_in": with_values,
+        })
+    return {
+        "dim_applicant_type": pd.DataFrame([
+            {"applicant_type": m.code, "label_zh": m.label_zh, "label_en": m.label_en,
+             "group_zh": form.APPLICANT_GROUP_ZH.get(m.parent or ""), "sort_order": i}
+            for i, m in enumerate(form.APPLICANT_TYPES, start=1)
+        ]),
+        "dim_outcome": pd.DataFrame(outcomes),
+        "dim_proactive_item": pd.DataFrame([
+            {"item": m.code, "label_zh": m.label_zh, "label_en": m.label_en, "sort_order": i}
+            for i, m in enumerate(form.proactive_items(), start=1)
+        ]),
+        "dim_measure": pd.DataFrame([
+            {"measure": m.code, "label_zh": m.label_zh, "label_en": m.label_en, "kind": m.kind,
+             "unit": m.unit, "sort_order": i}
+            for i, m in enumerate(form.MEASURES, start=1)
+        ]),
+        "dim_proceeding": pd.DataFrame([
+            {"proceeding": m.code, "label_zh": m.label_zh, "label_en": m.label_en,
+             "group_zh": form.PROCEEDING_GROUP_ZH.get(m.parent or ""), "sort_order": i}
+            for i, m in enumerate(form.PROCEEDINGS, start=1)
+        ]),
+        "dim_result": pd.DataFrame([
+            {"result": m.code, "label_zh": m.label_zh, "label_en": m.label_en, "is_total": m.is_total,
+             "sort_order": i}
+            for i, m in enumerate(form.RESULTS, start=1)
+        ]),
+    }
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Bulk insert a DataFrame by column name (one statement, no row loop)."""
+    if frame.empty:
+        return
+    con.register("insert_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM insert_frame")
+    finally:
+        con.unregister("insert_frame")

@@ -1,0 +1,170 @@
+-- gongkai warehouse contract (see ../shared/DESIGN.md). Executed on every build; idempotent.
+-- Dimension contents are loaded from pipeline/form.py, never typed here.
+
+CREATE TABLE IF NOT EXISTS reports (
+    report_id      VARCHAR PRIMARY KEY,   -- sha256 of the file content
+    source_file    VARCHAR NOT NULL,      -- path relative to the raw folder
+    file_type      VARCHAR NOT NULL,
+    agency_id      VARCHAR,
+    year           INTEGER,
+    template       VARCHAR,               -- '2019' or '2021' national format
+    title          VARCHAR,
+    status         VARCHAR NOT NULL,      -- loaded | partial | quarantined | failed | duplicate | superseded
+    reason         VARCHAR,               -- human-readable: table, check, row/column, both sides
+    parser_version VARCHAR NOT NULL,
+    ingested_at    TIMESTAMP NOT NULL,
+    run_id         VARCHAR,
+    tables_loaded  VARCHAR[],
+    tables_quarantined VARCHAR[],
+    duplicate_of   VARCHAR,
+    encoding       VARCHAR,
+    file_size      BIGINT,
+    file_mtime     TIMESTAMP,
+    numbers_hash   VARCHAR                -- fingerprint of every number read (tells copies from re-issues)
+);
+
+CREATE TABLE IF NOT EXISTS dim_agency (
+    agency_id VARCHAR PRIMARY KEY,
+    name      VARCHAR NOT NULL,
+    province  VARCHAR,
+    city      VARCHAR,
+    county    VARCHAR,
+    level     VARCHAR,   -- province | city | county | township
+    kind      VARCHAR    -- people_government | government_department | development_zone | other
+);
+
+CREATE TABLE IF NOT EXISTS dim_applicant_type (
+    applicant_type VARCHAR PRIMARY KEY,
+    label_zh       VARCHAR NOT NULL,
+    label_en       VARCHAR NOT NULL,
+    group_zh       VARCHAR,
+    sort_order     INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS dim_outcome (
+    outcome     VARCHAR PRIMARY KEY,
+    label_zh    VARCHAR NOT NULL,
+    label_en    VARCHAR NOT NULL,
+    parent      VARCHAR,
+    sort_order  INTEGER NOT NULL,
+    is_total    BOOLEAN NOT NULL,
+    templates   VARCHAR[] NOT NULL,   -- templates that print this row
+    has_values_in VARCHAR[] NOT NULL  -- templates in which this row carries numbers
+);
+
+CREATE TABLE IF NOT EXISTS dim_proactive_item (
+    item VARCHAR PRIMARY KEY, label_zh VARCHAR NOT NULL, label_en VARCHAR NOT NULL, sort_order INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dim_measure (
+    measure VARCHAR PRIMARY KEY, label_zh VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL, unit VARCHAR NOT NULL, sort_order INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dim_proceeding (
+    proceeding VARCHAR PRIMARY KEY, label_zh VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
+    group_zh VARCHAR, sort_order INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dim_result (
+    result VARCHAR PRIMARY KEY, label_zh VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
+    is_total BOOLEAN NOT NULL, sort_order INTEGER NOT NULL
+);
+
+-- Facts: one row per printed cell of a loaded table. `raw` is the printed text; the number
+-- is NULL where the cell holds none (blank, /, —, 无). `source_where`/`source_page` locate it.
+CREATE TABLE IF NOT EXISTS fact_applications (
+    report_id VARCHAR NOT NULL, agency_id VARCHAR NOT NULL, year INTEGER NOT NULL,
+    applicant_type VARCHAR NOT NULL, outcome VARCHAR NOT NULL,
+    count BIGINT, raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR
+);
+CREATE TABLE IF NOT EXISTS fact_proactive_disclosure (
+    report_id VARCHAR NOT NULL, agency_id VARCHAR NOT NULL, year INTEGER NOT NULL,
+    item VARCHAR NOT NULL, measure VARCHAR NOT NULL,
+    value DECIMAL(18, 4), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR
+);
+CREATE TABLE IF NOT EXISTS fact_review_litigation (
+    report_id VARCHAR NOT NULL, agency_id VARCHAR NOT NULL, year INTEGER NOT NULL,
+    proceeding VARCHAR NOT NULL, result VARCHAR NOT NULL,
+    count BIGINT, raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR
+);
+
+-- Quarantine: the same cells for tables that failed a blocking check or could not be read.
+-- Numbers are DECIMAL here: a quarantined count may be what made it fail (1.5, -1).
+CREATE TABLE IF NOT EXISTS quarantine_applications (
+    report_id VARCHAR NOT NULL, agency_id VARCHAR, year INTEGER,
+    applicant_type VARCHAR NOT NULL, outcome VARCHAR NOT NULL,
+    count DECIMAL(18, 4), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
+);
+CREATE TABLE IF NOT EXISTS quarantine_proactive_disclosure (
+    report_id VARCHAR NOT NULL, agency_id VARCHAR, year INTEGER,
+    item VARCHAR NOT NULL, measure VARCHAR NOT NULL,
+    value DECIMAL(18, 4), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
+);
+CREATE TABLE IF NOT EXISTS quarantine_review_litigation (
+    report_id VARCHAR NOT NULL, agency_id VARCHAR, year INTEGER,
+    proceeding VARCHAR NOT NULL, result VARCHAR NOT NULL,
+    count DECIMAL(18, 4), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
+);
+
+-- One row per expectation and report validated in a run (success true or false).
+CREATE TABLE IF NOT EXISTS dq_results (
+    run_id       VARCHAR NOT NULL,
+    validated_at TIMESTAMP NOT NULL,
+    suite        VARCHAR NOT NULL,
+    expectation  VARCHAR NOT NULL,   -- rule name from the suite (column_balance, non_negative_count, ...)
+    report_id    VARCHAR,
+    success      BOOLEAN NOT NULL,
+    details      VARCHAR,
+    table_name   VARCHAR,
+    severity     VARCHAR              -- critical (blocks the table) | warning
+);
+
+-- Analyst views --------------------------------------------------------------------------
+
+CREATE OR REPLACE VIEW v_applications_wide AS
+SELECT
+    f.report_id, a.name AS agency, f.year, f.outcome, o.label_zh AS outcome_zh, o.sort_order,
+    max(f.count) FILTER (WHERE f.applicant_type = 'natural_person')        AS natural_person,
+    max(f.count) FILTER (WHERE f.applicant_type = 'commercial_enterprise') AS commercial_enterprise,
+    max(f.count) FILTER (WHERE f.applicant_type = 'research_institution')  AS research_institution,
+    max(f.count) FILTER (WHERE f.applicant_type = 'social_welfare_org')    AS social_welfare_org,
+    max(f.count) FILTER (WHERE f.applicant_type = 'legal_service_org')     AS legal_service_org,
+    max(f.count) FILTER (WHERE f.applicant_type = 'other_org')             AS other_org,
+    max(f.count) FILTER (WHERE f.applicant_type = 'total')                 AS total
+FROM fact_applications f
+JOIN dim_outcome o USING (outcome)
+LEFT JOIN dim_agency a USING (agency_id)
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW v_agency_year AS
+WITH apps AS (
+    SELECT report_id,
+        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'new_received')     AS applications_received,
+        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'carried_over')     AS carried_over,
+        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'handled_total')    AS handled_total,
+        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'granted')          AS granted,
+        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'partially_granted') AS partially_granted,
+        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'carried_forward')  AS carried_forward
+    FROM fact_applications WHERE applicant_type = 'total' GROUP BY report_id
+), rl AS (
+    SELECT report_id,
+        sum(coalesce(count, 0)) FILTER (WHERE proceeding = 'administrative_review' AND result = 'total')     AS reviews,
+        sum(coalesce(count, 0)) FILTER (WHERE proceeding = 'administrative_review' AND result = 'corrected') AS reviews_corrected,
+        sum(coalesce(count, 0)) FILTER (WHERE proceeding = 'administrative_review' AND result = 'pending')   AS reviews_pending,
+        sum(coalesce(count, 0)) FILTER (WHERE proceeding <> 'administrative_review' AND result = 'total')    AS lawsuits,
+        sum(coalesce(count, 0)) FILTER (WHERE proceeding <> 'administrative_review' AND result = 'corrected') AS lawsuits_corrected,
+        sum(coalesce(count, 0)) FILTER (WHERE proceeding <> 'administrative_review' AND result = 'pending')  AS lawsuits_pending
+    FROM fact_review_litigation GROUP BY report_id
+)
+SELECT
+    r.agency_id, a.name AS agency, a.province, a.city, a.county, r.year, r.template, r.status, r.report_id,
+    apps.applications_received, apps.carried_over, apps.handled_total, apps.granted, apps.partially_granted,
+    apps.carried_forward,
+    (apps.granted + apps.partially_granted) / nullif(apps.handled_total, 0) AS disclosure_rate,
+    rl.reviews, rl.reviews_corrected,
+    rl.reviews_corrected / nullif(rl.reviews - rl.reviews_pending, 0)       AS review_correction_rate,
+    rl.lawsuits, rl.lawsuits_corrected,
+    rl.lawsuits_corrected / nullif(rl.lawsuits - rl.lawsuits_pending, 0)    AS litigation_correction_rate
+FROM reports r
+JOIN dim_agency a USING (agency_id)
+LEFT JOIN apps USING (report_id)
+LEFT JOIN rl USING (report_id)
+WHERE r.status IN ('loaded', 'partial');
