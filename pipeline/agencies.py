@@ -21,10 +21,34 @@ from pathlib import Path
 SHORT_FORMS = {"管委会": "管理委员会", "高新区": "高新技术产业开发区", "经开区": "经济技术开发区"}
 # Heads that name a kind of agency, never a place: a name starting with one lacks its place.
 _GENERIC_HEADS = (
-    "高新技术产业开发区", "经济技术开发区", "高新区", "经开区", "开发区", "产业集聚区",
-    "管理委员会", "管委会", "管理办公室", "人民政府", "办公室",
+    "高新技术产业开发区",
+    "经济技术开发区",
+    "高新区",
+    "经开区",
+    "开发区",
+    "产业集聚区",
+    "管理委员会",
+    "管委会",
+    "管理办公室",
+    "人民政府",
+    "办公室",
 )
-_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "省", "市", "地区", "盟", "县", "区", "旗")
+_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "省",
+    "市",
+    "地区",
+    "盟",
+    "县",
+    "区",
+    "旗",
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -112,9 +136,7 @@ def complete_from_body(name: str, body: str) -> str:
             for start in range(len(tail) - 1):
                 candidate = tail[start:]
                 if place_prefix(candidate):
-                    scores[candidate] = max(
-                        body.count(candidate[i:]) for i in range(len(candidate) - 1)
-                    )
+                    scores[candidate] = max(body.count(candidate[i:]) for i in range(len(candidate) - 1))
                     break
     if not scores:
         return name

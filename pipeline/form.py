@@ -55,7 +55,9 @@ APPLICANT_GROUP_ZH = {"legal_person_or_other_org": "法人或其他组织"}
 # The union of both templates; ``TEMPLATES`` below says which rows each template prints.
 
 _OUTCOMES: tuple[Member, ...] = (
-    Member("new_received", "一、本年新收政府信息公开申请数量", "New applications received this year", keys=("本年新收",)),
+    Member(
+        "new_received", "一、本年新收政府信息公开申请数量", "New applications received this year", keys=("本年新收",)
+    ),
     Member("carried_over", "二、上年结转政府信息公开申请数量", "Carried over from last year", keys=("上年结转",)),
     Member("handled", "三、本年度办理结果", "Handling results this year"),
     Member("granted", "（一）予以公开", "Disclosed", "handled", ("予以公开",)),
@@ -82,13 +84,45 @@ _OUTCOMES: tuple[Member, ...] = (
         "withheld",
         ("三安全一稳定", "三安全"),
     ),
-    Member("withheld_third_party_rights", "4.保护第三方合法权益", "Protects third-party rights", "withheld", ("第三方合法权益", "第三方")),
-    Member("withheld_internal_affairs", "5.属于三类内部事务信息", "Internal affairs information", "withheld", ("内部事务",)),
-    Member("withheld_process_information", "6.属于四类过程性信息", "Process information", "withheld", ("过程性信息", "过程性")),
-    Member("withheld_enforcement_files", "7.属于行政执法案卷", "Administrative enforcement files", "withheld", ("行政执法案卷", "执法案卷")),
-    Member("withheld_administrative_query", "8.属于行政查询事项", "Administrative query matters", "withheld", ("行政查询事项", "行政查询")),
+    Member(
+        "withheld_third_party_rights",
+        "4.保护第三方合法权益",
+        "Protects third-party rights",
+        "withheld",
+        ("第三方合法权益", "第三方"),
+    ),
+    Member(
+        "withheld_internal_affairs", "5.属于三类内部事务信息", "Internal affairs information", "withheld", ("内部事务",)
+    ),
+    Member(
+        "withheld_process_information",
+        "6.属于四类过程性信息",
+        "Process information",
+        "withheld",
+        ("过程性信息", "过程性"),
+    ),
+    Member(
+        "withheld_enforcement_files",
+        "7.属于行政执法案卷",
+        "Administrative enforcement files",
+        "withheld",
+        ("行政执法案卷", "执法案卷"),
+    ),
+    Member(
+        "withheld_administrative_query",
+        "8.属于行政查询事项",
+        "Administrative query matters",
+        "withheld",
+        ("行政查询事项", "行政查询"),
+    ),
     Member("unable_to_provide", "（四）无法提供", "Unable to provide", "handled"),
-    Member("unable_not_held", "1.本机关不掌握相关政府信息", "Information not held by this agency", "unable_to_provide", ("不掌握",)),
+    Member(
+        "unable_not_held",
+        "1.本机关不掌握相关政府信息",
+        "Information not held by this agency",
+        "unable_to_provide",
+        ("不掌握",),
+    ),
     Member(
         "unable_needs_creation",
         "2.没有现成信息需要另行制作",
@@ -104,9 +138,21 @@ _OUTCOMES: tuple[Member, ...] = (
         ("仍不明确",),
     ),
     Member("not_processed", "（五）不予处理", "Not processed", "handled"),
-    Member("not_processed_complaint", "1.信访举报投诉类申请", "Petition, report or complaint", "not_processed", ("信访举报投诉", "信访")),
+    Member(
+        "not_processed_complaint",
+        "1.信访举报投诉类申请",
+        "Petition, report or complaint",
+        "not_processed",
+        ("信访举报投诉", "信访"),
+    ),
     Member("not_processed_repeated", "2.重复申请", "Repeated application", "not_processed", ("重复申请",)),
-    Member("not_processed_publication", "3.要求提供公开出版物", "Request for published material", "not_processed", ("公开出版物",)),
+    Member(
+        "not_processed_publication",
+        "3.要求提供公开出版物",
+        "Request for published material",
+        "not_processed",
+        ("公开出版物",),
+    ),
     Member(
         "not_processed_excessive",
         "4.无正当理由大量反复申请",
@@ -138,7 +184,9 @@ _OUTCOMES: tuple[Member, ...] = (
     ),
     Member("other_other", "3.其他", "Other", "other_handling", ("其他",)),
     Member("handled_total", "（七）总计", "Total handled", "handled", ("总计",), is_total=True),
-    Member("carried_forward", "四、结转下年度继续办理", "Carried forward to next year", keys=("结转下年度", "结转下年")),
+    Member(
+        "carried_forward", "四、结转下年度继续办理", "Carried forward to next year", keys=("结转下年度", "结转下年")
+    ),
 )
 OUTCOMES_BY_CODE = {m.code: m for m in _OUTCOMES}
 OUTCOMES = _OUTCOMES
@@ -208,14 +256,29 @@ PROACTIVE_2019: tuple[ProactiveBlock, ...] = (
     ),
     ProactiveBlock(
         "五",
-        (_LICENSE, Member("other_external_service", "其他对外管理服务事项", "Other external management services", keys=("其他对外管理服务",))),
+        (
+            _LICENSE,
+            Member(
+                "other_external_service",
+                "其他对外管理服务事项",
+                "Other external management services",
+                keys=("其他对外管理服务",),
+            ),
+        ),
         ("items_last_year", "items_change", "decisions_2019"),
     ),
     ProactiveBlock("六", (_PENALTY, _COERCION), ("items_last_year", "items_change", "decisions_2019")),
     ProactiveBlock("八", (_FEE,), ("items_last_year", "items_change")),
     ProactiveBlock(
         "九",
-        (Member("government_procurement", "政府集中采购", "Government centralized procurement", keys=("政府集中采购", "集中采购")),),
+        (
+            Member(
+                "government_procurement",
+                "政府集中采购",
+                "Government centralized procurement",
+                keys=("政府集中采购", "集中采购"),
+            ),
+        ),
         ("procurement_items", "procurement_amount"),
     ),
 )
@@ -257,9 +320,7 @@ class Template:
     @property
     def leaf_rows(self) -> tuple[str, ...]:
         """Rows under 三、本年度办理结果 that are summed into （七）总计."""
-        return tuple(
-            m.code for m in self.value_rows if m.code != "handled_total" and _is_under(m.code, "handled")
-        )
+        return tuple(m.code for m in self.value_rows if m.code != "handled_total" and _is_under(m.code, "handled"))
 
 
 def _is_under(code: str, ancestor: str) -> bool:

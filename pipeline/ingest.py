@@ -60,7 +60,8 @@ def sha256_file(path: Path) -> str:
 def list_raw(raw_dir: Path) -> list[Path]:
     """Every regular, non-hidden file below the raw folder, in a stable order."""
     return sorted(
-        p for p in raw_dir.rglob("*")
+        p
+        for p in raw_dir.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
     )
 
@@ -70,13 +71,22 @@ def scan(raw_dir: Path, published: Path) -> Scan:
     known: set[str] = set()
     if published.exists():
         with connect(published, read_only=True) as con:
-            known = {r for (r,) in con.execute(
-                "SELECT report_id FROM reports WHERE parser_version = ?", [PARSER_VERSION]).fetchall()}
+            known = {
+                r
+                for (r,) in con.execute(
+                    "SELECT report_id FROM reports WHERE parser_version = ?", [PARSER_VERSION]
+                ).fetchall()
+            }
     todo, unchanged, seen = [], [], set()
     for path in list_raw(raw_dir):
         st = path.stat()
-        rf = RawFile(path.relative_to(raw_dir).as_posix(), str(path), sha256_file(path), st.st_size,
-                     datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None))
+        rf = RawFile(
+            path.relative_to(raw_dir).as_posix(),
+            str(path),
+            sha256_file(path),
+            st.st_size,
+            datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None),
+        )
         if rf.report_id in known or rf.report_id in seen:
             unchanged.append(rf)
         else:
@@ -123,10 +133,17 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
     cells: dict[str, list[pd.DataFrame]] = {t: [] for t in form.TABLES}
     for r in results:
         row = {
-            "report_id": r.file.report_id, "source_file": r.file.source_file, "file_type": r.file.file_type,
-            "parser_version": PARSER_VERSION, "ingested_at": now, "run_id": run_id,
-            "encoding": r.encoding, "file_size": r.file.size, "file_mtime": r.file.mtime,
-            "status": "failed", "reason": r.error,
+            "report_id": r.file.report_id,
+            "source_file": r.file.source_file,
+            "file_type": r.file.file_type,
+            "parser_version": PARSER_VERSION,
+            "ingested_at": now,
+            "run_id": run_id,
+            "encoding": r.encoding,
+            "file_size": r.file.size,
+            "file_mtime": r.file.mtime,
+            "status": "failed",
+            "reason": r.error,
         }
         if r.parsed is not None:
             agency = agencies.describe(r.parsed.agency_name)
@@ -136,10 +153,18 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
                 cells[table].append(frame)
             problem_rows.extend(
                 {"report_id": r.file.report_id, "table_name": name, "problem": "; ".join(t.problems)}
-                for name, t in r.parsed.tables.items() if t.problems
+                for name, t in r.parsed.tables.items()
+                if t.problems
             )
-            row.update(agency_id=agency.agency_id, year=r.parsed.year, template=r.parsed.template,
-                       title=r.parsed.title, status="staged", reason=None, numbers_hash=staged.numbers_hash)
+            row.update(
+                agency_id=agency.agency_id,
+                year=r.parsed.year,
+                template=r.parsed.template,
+                title=r.parsed.title,
+                status="staged",
+                reason=None,
+                numbers_hash=staged.numbers_hash,
+            )
         report_rows.append(row)
 
     with connect(build.path) as con:

@@ -73,8 +73,10 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
     con.register("q", quarantine)
     for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
         cast = "DECIMAL(18, 4)" if number == "value" else "BIGINT"
-        select = (f"s.report_id, s.agency_id, s.year, s.col_code AS {col_dim}, s.row_code AS {row_dim}, "
-                  f"CAST(s.number AS {cast}) AS {number}, s.raw, s.source_page, s.source_where")
+        select = (
+            f"s.report_id, s.agency_id, s.year, s.col_code AS {col_dim}, s.row_code AS {row_dim}, "
+            f"CAST(s.number AS {cast}) AS {number}, s.raw, s.source_page, s.source_where"
+        )
         for target in (f"fact_{table}", f"quarantine_{table}"):
             con.execute(f"DELETE FROM {target} WHERE report_id IN (SELECT report_id FROM stg_reports)")
         con.execute(
@@ -131,10 +133,13 @@ def _delete_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str], quarant
 def _supersede_changed_files(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> None:
     """A file whose content changed replaces what its earlier content loaded."""
     con.register("staged", staged[["report_id", "source_file"]])
-    old = [r for (r,) in con.execute(
-        "SELECT r.report_id FROM reports r JOIN staged s USING (source_file) "
-        "WHERE r.report_id <> s.report_id AND r.status <> 'superseded'"
-    ).fetchall()]
+    old = [
+        r
+        for (r,) in con.execute(
+            "SELECT r.report_id FROM reports r JOIN staged s USING (source_file) "
+            "WHERE r.report_id <> s.report_id AND r.status <> 'superseded'"
+        ).fetchall()
+    ]
     con.unregister("staged")
     _delete_facts(con, old, quarantine_too=True)
     if old:
@@ -167,10 +172,8 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
         best_status = "loaded" if (rows["status"] == "loaded").any() else "partial"
         best = rows[rows["status"] == best_status]
         conflict = best["numbers_hash"].nunique() > 1
-        if conflict:
-            winner = best.sort_values(["file_mtime", "ingested_at", "source_file"]).iloc[-1]
-        else:
-            winner = best.iloc[0]
+        newest_first = best.sort_values(["file_mtime", "ingested_at", "source_file"], ascending=False)
+        winner = newest_first.iloc[0] if conflict else best.iloc[0]
         losers = rows[rows["report_id"] != winner["report_id"]]
         for loser in losers.itertuples(index=False):
             if loser.status != best_status:
@@ -188,14 +191,31 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
         _delete_facts(con, list(losers["report_id"]), quarantine_too=True)
         if conflict:
             others = ", ".join(losers["source_file"])
-            message = f"conflict: other copies for the same agency and year have different numbers ({others}); newest file wins"
+            message = (
+                f"conflict: other copies for the same agency and year have different numbers ({others}); "
+                "the newest file wins"
+            )
             con.execute(
                 "UPDATE reports SET reason = coalesce(reason || ' | ', '') || ? WHERE report_id = ?",
                 [message, winner["report_id"]],
             )
-            insert_frame(con, "dq_results", pd.DataFrame([{
-                "run_id": run_id, "validated_at": now, "suite": "duplicates", "expectation": "consistent_copies",
-                "report_id": winner["report_id"], "success": False, "details": message,
-                "table_name": None, "severity": "warning",
-            }]))
+            insert_frame(
+                con,
+                "dq_results",
+                pd.DataFrame(
+                    [
+                        {
+                            "run_id": run_id,
+                            "validated_at": now,
+                            "suite": "duplicates",
+                            "expectation": "consistent_copies",
+                            "report_id": winner["report_id"],
+                            "success": False,
+                            "details": message,
+                            "table_name": None,
+                            "severity": "warning",
+                        }
+                    ]
+                ),
+            )
     return notes

@@ -22,8 +22,17 @@ TABLE_COLUMNS: dict[str, tuple[str, str, str]] = {
     "review_litigation": ("proceeding", "result", "count"),
 }
 STAGING_COLUMNS = (
-    "report_id", "agency_id", "year", "template", "row_code", "col_code",
-    "number", "number_text", "raw", "source_page", "source_where",
+    "report_id",
+    "agency_id",
+    "year",
+    "template",
+    "row_code",
+    "col_code",
+    "number",
+    "number_text",
+    "raw",
+    "source_page",
+    "source_where",
 )
 
 

@@ -105,36 +105,75 @@ def dimension_frames() -> dict[str, pd.DataFrame]:
     for order, m in enumerate(form.OUTCOMES, start=1):
         printed_in = [t.code for t in form.TEMPLATES.values() if m.code in t.outcome_rows]
         with_values = [t.code for t in form.TEMPLATES.values() if m.code in {v.code for v in t.value_rows}]
-        outcomes.append({
-            "outcome": m.code, "label_zh": m.label_zh, "label_en": m.label_en, "parent": m.parent,
-            "sort_order": order, "is_total": m.is_total, "templates": printed_in, "has_values_in": with_values,
-        })
+        outcomes.append(
+            {
+                "outcome": m.code,
+                "label_zh": m.label_zh,
+                "label_en": m.label_en,
+                "parent": m.parent,
+                "sort_order": order,
+                "is_total": m.is_total,
+                "templates": printed_in,
+                "has_values_in": with_values,
+            }
+        )
     return {
-        "dim_applicant_type": pd.DataFrame([
-            {"applicant_type": m.code, "label_zh": m.label_zh, "label_en": m.label_en,
-             "group_zh": form.APPLICANT_GROUP_ZH.get(m.parent or ""), "sort_order": i}
-            for i, m in enumerate(form.APPLICANT_TYPES, start=1)
-        ]),
+        "dim_applicant_type": pd.DataFrame(
+            [
+                {
+                    "applicant_type": m.code,
+                    "label_zh": m.label_zh,
+                    "label_en": m.label_en,
+                    "group_zh": form.APPLICANT_GROUP_ZH.get(m.parent or ""),
+                    "sort_order": i,
+                }
+                for i, m in enumerate(form.APPLICANT_TYPES, start=1)
+            ]
+        ),
         "dim_outcome": pd.DataFrame(outcomes),
-        "dim_proactive_item": pd.DataFrame([
-            {"item": m.code, "label_zh": m.label_zh, "label_en": m.label_en, "sort_order": i}
-            for i, m in enumerate(form.proactive_items(), start=1)
-        ]),
-        "dim_measure": pd.DataFrame([
-            {"measure": m.code, "label_zh": m.label_zh, "label_en": m.label_en, "kind": m.kind,
-             "unit": m.unit, "sort_order": i}
-            for i, m in enumerate(form.MEASURES, start=1)
-        ]),
-        "dim_proceeding": pd.DataFrame([
-            {"proceeding": m.code, "label_zh": m.label_zh, "label_en": m.label_en,
-             "group_zh": form.PROCEEDING_GROUP_ZH.get(m.parent or ""), "sort_order": i}
-            for i, m in enumerate(form.PROCEEDINGS, start=1)
-        ]),
-        "dim_result": pd.DataFrame([
-            {"result": m.code, "label_zh": m.label_zh, "label_en": m.label_en, "is_total": m.is_total,
-             "sort_order": i}
-            for i, m in enumerate(form.RESULTS, start=1)
-        ]),
+        "dim_proactive_item": pd.DataFrame(
+            [
+                {"item": m.code, "label_zh": m.label_zh, "label_en": m.label_en, "sort_order": i}
+                for i, m in enumerate(form.proactive_items(), start=1)
+            ]
+        ),
+        "dim_measure": pd.DataFrame(
+            [
+                {
+                    "measure": m.code,
+                    "label_zh": m.label_zh,
+                    "label_en": m.label_en,
+                    "kind": m.kind,
+                    "unit": m.unit,
+                    "sort_order": i,
+                }
+                for i, m in enumerate(form.MEASURES, start=1)
+            ]
+        ),
+        "dim_proceeding": pd.DataFrame(
+            [
+                {
+                    "proceeding": m.code,
+                    "label_zh": m.label_zh,
+                    "label_en": m.label_en,
+                    "group_zh": form.PROCEEDING_GROUP_ZH.get(m.parent or ""),
+                    "sort_order": i,
+                }
+                for i, m in enumerate(form.PROCEEDINGS, start=1)
+            ]
+        ),
+        "dim_result": pd.DataFrame(
+            [
+                {
+                    "result": m.code,
+                    "label_zh": m.label_zh,
+                    "label_en": m.label_en,
+                    "is_total": m.is_total,
+                    "sort_order": i,
+                }
+                for i, m in enumerate(form.RESULTS, start=1)
+            ]
+        ),
     }
 
 

@@ -35,10 +35,7 @@ class Slot:
 
 def application_slots(template: form.Template) -> list[Slot]:
     cols = tuple(m.code for m in form.APPLICANT_TYPES)
-    return [
-        Slot(m.code, m.label_zh, tuple(normalize(k) for k in m.keys), cols, "right")
-        for m in template.value_rows
-    ]
+    return [Slot(m.code, m.label_zh, tuple(normalize(k) for k in m.keys), cols, "right") for m in template.value_rows]
 
 
 def proactive_slots(template: form.Template) -> list[Slot]:

@@ -39,7 +39,9 @@ def _equation(eq: form.Equation) -> dict[str, Any]:
     }
 
 
-def _cell_rule(rule: str, kind: str, expectation: str, kwargs: dict[str, Any], note: str, severity: str) -> dict[str, Any]:
+def _cell_rule(
+    rule: str, kind: str, expectation: str, kwargs: dict[str, Any], note: str, severity: str
+) -> dict[str, Any]:
     kinds = " or ".join(f'kind=="{k}"' for k in kind.split("|"))
     return {
         "type": expectation,
@@ -69,21 +71,36 @@ def build_suites() -> dict[str, dict[str, Any]]:
         "meta": {"frame": "cells", "template": None, "table": "*", "index": FRAME_INDEX["cells"]},
         "expectations": [
             _cell_rule(
-                "non_negative_count", "count", "expect_column_values_to_be_between",
-                {"column": "number", "min_value": 0}, "件数不得为负", "critical",
+                "non_negative_count",
+                "count",
+                "expect_column_values_to_be_between",
+                {"column": "number", "min_value": 0},
+                "件数不得为负",
+                "critical",
             ),
             _cell_rule(
-                "integer_count", "count|signed_count", "expect_column_values_to_match_regex",
-                {"column": "number_text", "regex": r"^-?[0-9]+(\.0+)?$"}, "件数须为整数", "critical",
+                "integer_count",
+                "count|signed_count",
+                "expect_column_values_to_match_regex",
+                {"column": "number_text", "regex": r"^-?[0-9]+(\.0+)?$"},
+                "件数须为整数",
+                "critical",
             ),
             _cell_rule(
-                "non_negative_amount", "amount", "expect_column_values_to_be_between",
-                {"column": "number", "min_value": 0}, "金额不得为负", "critical",
+                "non_negative_amount",
+                "amount",
+                "expect_column_values_to_be_between",
+                {"column": "number", "min_value": 0},
+                "金额不得为负",
+                "critical",
             ),
             _cell_rule(
-                "amount_decimals", "amount", "expect_column_values_to_match_regex",
+                "amount_decimals",
+                "amount",
+                "expect_column_values_to_match_regex",
                 {"column": "number_text", "regex": rf"^-?[0-9]+(\.[0-9]{{1,{decimals}}})?$"},
-                f"万元金额最多保留{decimals}位小数", "warning",
+                f"万元金额最多保留{decimals}位小数",
+                "warning",
             ),
         ],
     }

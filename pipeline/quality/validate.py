@@ -23,10 +23,16 @@ from pipeline.quality.suites import load_suites
 
 log = logging.getLogger(__name__)
 
-_ROW_DIM = {"applications_by_applicant": "applicant_type", "applications_by_outcome": "outcome",
-            "review_litigation_by_proceeding": "proceeding"}
-_CELL_DIMS = {"applications": ("outcome", "applicant_type"), "proactive_disclosure": ("item", "measure"),
-              "review_litigation": ("proceeding", "result")}
+_ROW_DIM = {
+    "applications_by_applicant": "applicant_type",
+    "applications_by_outcome": "outcome",
+    "review_litigation_by_proceeding": "proceeding",
+}
+_CELL_DIMS = {
+    "applications": ("outcome", "applicant_type"),
+    "proactive_disclosure": ("item", "measure"),
+    "review_litigation": ("proceeding", "result"),
+}
 
 
 @dataclass
@@ -108,9 +114,13 @@ def run(con: duckdb.DuckDBPyConnection, run_id: str) -> Validation:
                     frame[expr] = frame.eval(expr)
         suite = context.suites.add(gx.ExpectationSuite(**spec))
         if len(suite.expectations) != len(spec["expectations"]):
-            raise RuntimeError(f"suite {name}: {len(suite.expectations)} of {len(spec['expectations'])} expectations loaded")
-        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("batch").get_batch(
-            batch_parameters={"dataframe": frame}
+            raise RuntimeError(
+                f"suite {name}: {len(suite.expectations)} of {len(spec['expectations'])} expectations loaded"
+            )
+        batch = (
+            source.add_dataframe_asset(name)
+            .add_batch_definition_whole_dataframe("batch")
+            .get_batch(batch_parameters={"dataframe": frame})
         )
         result = batch.validate(
             suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": meta["index"]}
@@ -122,9 +132,18 @@ def run(con: duckdb.DuckDBPyConnection, run_id: str) -> Validation:
     return outcome
 
 
-def _record(outcome: Validation, suite: str, exp: dict[str, Any], res: Any, frame: pd.DataFrame,
-            meta: dict[str, Any], reports: list[str], run_id: str, validated_at: datetime,
-            where_of: dict[tuple[str, str, str, str], str]) -> None:
+def _record(
+    outcome: Validation,
+    suite: str,
+    exp: dict[str, Any],
+    res: Any,
+    frame: pd.DataFrame,
+    meta: dict[str, Any],
+    reports: list[str],
+    run_id: str,
+    validated_at: datetime,
+    where_of: dict[tuple[str, str, str, str], str],
+) -> None:
     if res.exception_info and res.exception_info.get("raised_exception"):
         raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: {res.exception_info.get('exception_message')}")
     severity = exp["severity"]
@@ -132,8 +151,12 @@ def _record(outcome: Validation, suite: str, exp: dict[str, Any], res: Any, fram
     for bad in res.result.get("unexpected_index_list") or []:
         if meta["frame"] == "cells":
             key = (bad["report_id"], bad["table_name"], bad["row_code"], bad["col_code"])
-            row = frame[(frame["report_id"] == key[0]) & (frame["table_name"] == key[1])
-                        & (frame["row_code"] == key[2]) & (frame["col_code"] == key[3])].iloc[0]
+            row = frame[
+                (frame["report_id"] == key[0])
+                & (frame["table_name"] == key[1])
+                & (frame["row_code"] == key[2])
+                & (frame["col_code"] == key[3])
+            ].iloc[0]
             detail = _cell_detail(row.to_dict(), exp, where_of.get(key, "?"))
             table = bad["table_name"]
         else:
@@ -148,11 +171,19 @@ def _record(outcome: Validation, suite: str, exp: dict[str, Any], res: Any, fram
         pairs = [(report_id, meta["table"]) for report_id in reports]
     for report_id, table in pairs:
         details = failures.get((report_id, table), [])
-        outcome.dq_rows.append({
-            "run_id": run_id, "validated_at": validated_at, "suite": suite,
-            "expectation": exp["meta"]["rule"], "report_id": report_id, "success": not details,
-            "details": "; ".join(details) or None, "table_name": table, "severity": severity,
-        })
+        outcome.dq_rows.append(
+            {
+                "run_id": run_id,
+                "validated_at": validated_at,
+                "suite": suite,
+                "expectation": exp["meta"]["rule"],
+                "report_id": report_id,
+                "success": not details,
+                "details": "; ".join(details) or None,
+                "table_name": table,
+                "severity": severity,
+            }
+        )
         if details:
             target = outcome.blocking if severity == "critical" else outcome.warnings
             target[(report_id, table)].extend(details)

@@ -1,0 +1,94 @@
+"""`gongkai` command line: ingest (runs the Dagster job in-process), show, suites."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _dagster_home() -> None:
+    """Keep Dagster's run history in the repo (.dagster/) unless DAGSTER_HOME is set, so
+    `DAGSTER_HOME=$PWD/.dagster dagster dev` shows the runs the CLI made."""
+    if not os.environ.get("DAGSTER_HOME"):
+        home = REPO / ".dagster"
+        home.mkdir(exist_ok=True)
+        os.environ["DAGSTER_HOME"] = str(home)
+
+
+def run_ingest(raw_dir: Path, warehouse_path: Path, workers: int = 0, ephemeral: bool = False):
+    """Execute the `ingest` job in-process; returns (LoadSummary, scan counts, seconds)."""
+    from dagster import DagsterInstance
+
+    from assets.definitions import make_definitions
+    from assets.settings import GongkaiSettings
+
+    settings = GongkaiSettings(raw_dir=str(raw_dir), warehouse=str(warehouse_path), workers=workers)
+    job = make_definitions(settings).resolve_job_def("ingest")
+    if ephemeral:
+        instance = DagsterInstance.ephemeral()
+    else:
+        _dagster_home()
+        instance = DagsterInstance.get()
+    started = time.perf_counter()
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    result = job.execute_in_process(instance=instance, run_config=quiet, raise_on_error=True)
+    scan = result.output_for_node("raw_report_files")
+    summary = result.output_for_node("warehouse")
+    return summary, scan, time.perf_counter() - started
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    summary, scan, seconds = run_ingest(Path(args.raw_dir), Path(args.warehouse), args.workers)
+    seen = len(scan.to_process) + len(scan.unchanged)
+    print(
+        f"gongkai ingest: {seen} files seen in {args.raw_dir}, {len(scan.to_process)} processed, "
+        f"{len(scan.unchanged)} unchanged (skipped)"
+    )
+    counts = summary.statuses
+    print(
+        "  " + ", ".join(f"{k} {counts.get(k, 0)}" for k in ("loaded", "partial", "quarantined", "failed", "duplicate"))
+    )
+    for source_file, status, reason in summary.problems:
+        print(f"  {status:<11} {source_file}: {reason}")
+    print(f"warehouse: {Path(args.warehouse).resolve()}  ({seconds:.1f} s)")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from pipeline.show import show_file
+
+    return show_file(Path(args.file))
+
+
+def cmd_suites(args: argparse.Namespace) -> int:
+    from pipeline.quality.suites import write_suites
+
+    for path in write_suites():
+        print(path.relative_to(REPO))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gongkai", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="ingest the raw folder into the warehouse (the Dagster job, in-process)")
+    p.add_argument("--raw-dir", default="data/raw")
+    p.add_argument("--warehouse", default="warehouse/gongkai.duckdb")
+    p.add_argument("--workers", type=int, default=0, help="parse processes (default: one per core)")
+    p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("show", help="parse one file and print what was read and each check, without the warehouse")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_show)
+    p = sub.add_parser("suites", help="regenerate expectations/*.json from the form definition")
+    p.set_defaults(func=cmd_suites)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
