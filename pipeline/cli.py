@@ -14,10 +14,10 @@ REPO = Path(__file__).resolve().parents[1]
 def _dagster_home() -> None:
     """Keep Dagster's run history in the repo (.dagster/) unless DAGSTER_HOME is set, so
     `DAGSTER_HOME=$PWD/.dagster dagster dev` shows the runs the CLI made."""
-    if not os.environ.get("DAGSTER_HOME"):
-        home = REPO / ".dagster"
-        home.mkdir(exist_ok=True)
-        os.environ["DAGSTER_HOME"] = str(home)
+    home = Path(os.environ.get("DAGSTER_HOME") or REPO / ".dagster")
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").touch()
+    os.environ["DAGSTER_HOME"] = str(home)
 
 
 def run_ingest(raw_dir: Path, warehouse_path: Path, workers: int = 0, ephemeral: bool = False):

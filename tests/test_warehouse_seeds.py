@@ -30,7 +30,9 @@ def test_agencies_and_years(query):
 def test_applications_facts_equal_the_documents(query):
     ids = _report_ids(query)
     for src in SEEDS:
-        rows = query("SELECT outcome, applicant_type, count, raw FROM fact_applications WHERE report_id = ?", [ids[src]])
+        rows = query(
+            "SELECT outcome, applicant_type, count, raw FROM fact_applications WHERE report_id = ?", [ids[src]]
+        )
         assert {(o, a): raw for o, a, _, raw in rows} == application_cells(src)
         assert all(count == int(raw) for _, _, count, raw in rows)
 
@@ -60,7 +62,9 @@ def test_003_proactive_table_quarantined_with_reason(query):
     assert "non_negative_count" in reason
     assert "规章 / 本年废止件数 = -1" in reason
     assert "line 60" in reason
-    quarantined = query("SELECT item, measure, value, raw FROM quarantine_proactive_disclosure WHERE report_id = ?", [rid])
+    quarantined = query(
+        "SELECT item, measure, value, raw FROM quarantine_proactive_disclosure WHERE report_id = ?", [rid]
+    )
     assert len(quarantined) == 10
     assert ("regulation", "repealed", Decimal("-1"), "-1") in quarantined
     assert query("SELECT count(*) FROM quarantine_applications")[0][0] == 0
@@ -70,10 +74,21 @@ def test_003_proactive_table_quarantined_with_reason(query):
 
 
 def test_row_counts(query):
-    counts = {t: query(f"SELECT count(*) FROM {t}")[0][0] for t in (
-        "fact_applications", "fact_proactive_disclosure", "fact_review_litigation", "quarantine_proactive_disclosure")}
-    assert counts == {"fact_applications": 5 * 175, "fact_proactive_disclosure": 4 * 10,
-                      "fact_review_litigation": 5 * 15, "quarantine_proactive_disclosure": 10}
+    counts = {
+        t: query(f"SELECT count(*) FROM {t}")[0][0]
+        for t in (
+            "fact_applications",
+            "fact_proactive_disclosure",
+            "fact_review_litigation",
+            "quarantine_proactive_disclosure",
+        )
+    }
+    assert counts == {
+        "fact_applications": 5 * 175,
+        "fact_proactive_disclosure": 4 * 10,
+        "fact_review_litigation": 5 * 15,
+        "quarantine_proactive_disclosure": 10,
+    }
 
 
 def test_dq_results_record_every_check(query):
@@ -91,18 +106,29 @@ def test_dimensions_come_from_the_form(query):
     assert query("SELECT count(*) FROM dim_outcome")[0][0] == 30
     assert query("SELECT label_zh FROM dim_outcome WHERE outcome = 'handled_total'") == [("（七）总计",)]
     assert [r[0] for r in query("SELECT applicant_type FROM dim_applicant_type ORDER BY sort_order")] == [
-        "natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-        "legal_service_org", "other_org", "total"]
+        "natural_person",
+        "commercial_enterprise",
+        "research_institution",
+        "social_welfare_org",
+        "legal_service_org",
+        "other_org",
+        "total",
+    ]
     assert query("SELECT province, city, county, level, kind FROM dim_agency WHERE name = '安阳县人民政府'") == [
-        ("河南省", "安阳市", "安阳县", "county", "people_government")]
+        ("河南省", "安阳市", "安阳县", "county", "people_government")
+    ]
 
 
 def test_views(query):
-    wide = query("SELECT natural_person, commercial_enterprise, total FROM v_applications_wide "
-                 "WHERE agency = '安阳县人民政府' AND outcome = 'new_received'")
+    wide = query(
+        "SELECT natural_person, commercial_enterprise, total FROM v_applications_wide "
+        "WHERE agency = '安阳县人民政府' AND outcome = 'new_received'"
+    )
     assert wide == [(54, 4, 58)]
-    rows = query("SELECT agency, year, applications_received, disclosure_rate, reviews, review_correction_rate "
-                 "FROM v_agency_year ORDER BY agency")
+    rows = query(
+        "SELECT agency, year, applications_received, disclosure_rate, reviews, review_correction_rate "
+        "FROM v_agency_year ORDER BY agency"
+    )
     assert len(rows) == 5
     anyang = next(r for r in rows if r[0] == "安阳县人民政府")
     assert anyang[1:3] == (2021, 58)

@@ -1,0 +1,38 @@
+# gongkai: `make ingest` runs the main job on data/raw, `make test` runs the checks.
+# Both set up .venv from the lock file first (only Python 3.11 and pip are needed).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup ingest test lint lock dev clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+ingest: setup
+	$(BIN)/gongkai ingest
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+dev: setup
+	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev
+
+lock:
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) .dagster warehouse/*.duckdb warehouse/.*.duckdb

@@ -1,0 +1,45 @@
+"""The CLI's `show` and the Dagster definitions a user sees in `dagster dev`."""
+
+import dagster as dg
+
+from assets.definitions import defs, raw_files_sensor
+from assets.settings import GongkaiSettings
+from pipeline.cli import main
+from tests.conftest import RAW, copy_seeds
+
+
+def test_show_prints_tables_and_checks(capsys):
+    assert main(["show", str(RAW / "003_6e817ece59bf6a07.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "agency:   安阳县人民政府" in out
+    assert "year:     2021" in out
+    assert "FAIL cells" in out and "规章 / 本年废止件数 = -1" in out
+    assert "verdict:  partial (quarantined: proactive_disclosure)" in out
+
+
+def test_show_unreadable_file(tmp_path, capsys):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    assert main(["show", str(path)]) == 1
+    assert "status:   failed: empty file" in capsys.readouterr().out
+
+
+def test_definitions():
+    job = defs.resolve_job_def("ingest")
+    assert {n.name for n in job.graph.nodes} >= {"raw_report_files", "staged_reports", "warehouse"}
+    schedule = defs.resolve_schedule_def("nightly_ingest")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "Asia/Shanghai")
+    checks = list(defs.resolve_asset_graph().asset_check_keys)
+    assert [c.name for c in checks] == ["statutory_arithmetic"]
+
+
+def test_sensor_fires_on_new_or_changed_files(tmp_path):
+    raw = copy_seeds(tmp_path / "raw")
+    settings = GongkaiSettings(raw_dir=str(raw))
+    first = raw_files_sensor(dg.build_sensor_context(cursor=None, resources={"settings": settings}))
+    assert len(first.run_requests) == 1
+    again = raw_files_sensor(dg.build_sensor_context(cursor=first.cursor, resources={"settings": settings}))
+    assert again.run_requests == [] or again.run_requests is None
+    (raw / "new.txt").write_text("x", encoding="utf-8")
+    changed = raw_files_sensor(dg.build_sensor_context(cursor=first.cursor, resources={"settings": settings}))
+    assert len(changed.run_requests) == 1

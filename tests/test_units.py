@@ -1,0 +1,98 @@
+"""Small units: cell values, agency names, years, table recognition edge cases."""
+
+from decimal import Decimal
+
+import pytest
+
+from pipeline import agencies
+from pipeline.document import Document, Row, UnreadableFile
+from pipeline.parse import parse_document
+from pipeline.parse.metadata import year_of
+from pipeline.parse.values import read_value
+from tests.conftest import RAW
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("0", Decimal(0)),
+        ("-1", Decimal(-1)),
+        ("96.6252", Decimal("96.6252")),
+        ("1,234", Decimal(1234)),
+        ("１２", Decimal(12)),
+        ("0件", Decimal(0)),
+        ("251000元", Decimal(251000)),
+        ("/", None),
+        ("—", None),
+        ("无", None),
+        ("", None),
+        ("N/A", None),
+        ("不适用", None),
+    ],
+)
+def test_cell_values(text, number):
+    value = read_value(text)
+    assert value is not None and value.number == number
+
+
+@pytest.mark.parametrize("text", ["abc", "1.", "第二十条", "4位小数", "约10件"])
+def test_not_a_value(text):
+    assert read_value(text) is None
+
+
+def test_agency_completed_from_body():
+    body = (RAW / "001_3e089bbee027005d.txt").read_text(encoding="utf-8")
+    assert agencies.complete_from_body("高新技术产业开发区管理办公室", body) == "济源虎岭高新技术产业开发区管理办公室"
+
+
+def test_short_forms_normalized():
+    assert agencies.normalize_name("南阳高新技术产业开发区 管委会") == "南阳高新技术产业开发区管理委员会"
+
+
+def test_year_from_title_not_from_narrative():
+    body = "2020年度，高新区共接到依申请公开事项8件"
+    assert year_of("安阳高新技术产业开发区人民政府2021年政府信息公开工作年度报告", body) == 2021
+    assert year_of("某某县人民政府二〇二二年政府信息公开工作年度报告", "") == 2022
+    assert (
+        year_of(
+            "某某县人民政府政府信息公开工作年度报告", "本年度报告中所列数据的统计期限为2023年1月1日至2023年12月31日"
+        )
+        == 2023
+    )
+    with pytest.raises(UnreadableFile, match="no report year"):
+        year_of("某某县人民政府政府信息公开工作年度报告", "没有年份")
+
+
+def _doc(lines):
+    return Document([Row((line,), f"line {i}") for i, line in enumerate(lines, 1)])
+
+
+def _seed_lines(name):
+    return [line for line in (RAW / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_row_printed_without_values_is_blank_not_shifted():
+    lines = _seed_lines("000_4878a5074e723ab1.txt")
+    i = lines.index("（二）部分公开（区分处理的，只计这一情形，不计其他情形） 0 0 0 0 0 0 0")
+    lines[i] = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    report = parse_document(_doc(lines))
+    cells = {(c.row, c.col): c for c in report.tables["applications"].cells}
+    assert cells[("partially_granted", "total")].number is None
+    assert cells[("partially_granted", "total")].raw == ""
+    assert cells[("withheld_state_secret", "total")].number == 0
+    assert report.tables["applications"].problems == []
+
+
+def test_vanished_blank_cell_is_a_problem_not_a_guess():
+    lines = _seed_lines("000_4878a5074e723ab1.txt")
+    i = lines.index("（七）总计 8 0 0 0 0 0 8")
+    lines[i] = "（七）总计 8 0 0 0 0 8"
+    report = parse_document(_doc(lines))
+    assert report.tables["applications"].problems == [
+        f"line {i + 1}: row （七）总计 has 6 values for 7 columns (blank cells cannot be placed in a text copy)"
+    ]
+
+
+def test_pre_2019_report_fails():
+    with pytest.raises(UnreadableFile, match="pre-2019 format not supported"):
+        parse_document(_doc(["某某县人民政府2015年政府信息公开工作年度报告", "一、概述"]))
