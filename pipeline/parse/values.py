@@ -27,11 +27,18 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+# Traditional (Taiwan) mirrors also change words, not only characters; t2s converts characters
+# only. OpenCC's tw2sp would map these back but also rewrites Simplified words (文件 -> 文档).
+_MIRROR_WORDS = {"规范性档案": "规范性文件"}
+
+
 def normalize(text: str) -> str:
     """Canonical form for matching labels: NFKC (full-width -> ASCII), Simplified script,
     no white space. Only used for matching; the printed text is kept as it was."""
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
+    for word, simplified in _MIRROR_WORDS.items():
+        text = text.replace(word, simplified)
     return _SPACE.sub("", text)
 
 

@@ -10,11 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.document import Document, UnreadableFile
-from pipeline.readers import text
+from pipeline.readers import docx, html, pdf, text
 
 READERS: dict[str, Callable[[bytes], Document]] = {
     ".txt": text.read,
     ".md": text.read,
+    ".htm": html.read,
+    ".html": html.read,
+    ".docx": docx.read,
+    ".pdf": pdf.read,
 }
 
 UNSUPPORTED = {

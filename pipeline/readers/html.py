@@ -1,0 +1,144 @@
+"""HTML pages as government sites publish them.
+
+The encoding comes from a BOM, then the ``<meta charset>`` / ``http-equiv`` declaration, then
+charset-normalizer (many GBK pages declare nothing). Text is read in document order:
+block elements (p, div, h1-h6, li, br ...) end a line; a table that holds no other table
+becomes grid rows with rowspan/colspan expanded (blank cells in the spanned positions), and a
+layout table that wraps other tables is read as ordinary blocks. Scripts, styles and the head
+are skipped; site chrome around the report is kept as text lines, which the parser ignores
+because it holds none of the table anchors.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from pipeline.document import Document, Row, UnreadableFile
+from pipeline.readers.text import decode
+
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_SKIP = {"script", "style", "head", "noscript", "template", "iframe", "object", "select", "button"}
+_BLOCK = {
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "table", "section",
+    "article", "header", "footer", "nav", "blockquote", "pre", "hr", "dd", "dt", "dl", "form", "center",
+}  # fmt: skip
+_SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
+_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "utf8": "utf-8"}
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Bytes -> (text, encoding): BOM, then the declared charset when it decodes, else detection."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode(data)
+    match = _META.search(data[:4096])
+    if match:
+        declared = match.group(1).decode("ascii").lower()
+        encoding = _ALIASES.get(declared, declared)
+        try:
+            return data.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration is common; fall back to detection
+    return decode(data)
+
+
+def _clean(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _cell_text(cell: etree._Element) -> str:
+    """A cell's text; line breaks inside a cell (<br>, <p>) become spaces."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if not isinstance(node.tag, str) or node.tag in _SKIP:
+            return
+        if node.tag in _BLOCK:
+            parts.append(" ")
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(cell)
+    return _clean("".join(parts))
+
+
+def _span(cell: etree._Element, name: str) -> int:
+    value = (cell.get(name) or "1").strip()
+    return max(1, min(int(value), 200)) if value.isdigit() else 1
+
+
+def _fill_spanned(cells: list[str], pending: dict[int, int]) -> None:
+    """Blank cells where a rowspan from a row above covers the next positions."""
+    while pending.get(len(cells), 0) > 0:
+        pending[len(cells)] -= 1
+        cells.append("")
+
+
+def _table_rows(table: etree._Element, number: int) -> list[Row]:
+    """A data table -> grid rows with rowspan/colspan expanded."""
+    trs = [tr for tr in table.iter("tr") if tr.getparent() is table or tr.getparent().getparent() is table]
+    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    rows: list[Row] = []
+    for r_index, tr in enumerate(trs, start=1):
+        cells: list[str] = []
+        for td in tr:
+            if td.tag not in ("td", "th"):
+                continue
+            _fill_spanned(cells, pending)
+            rowspan, colspan = _span(td, "rowspan"), _span(td, "colspan")
+            col = len(cells)
+            cells.append(_cell_text(td))
+            cells.extend([""] * (colspan - 1))
+            if rowspan > 1:
+                pending.update(dict.fromkeys(range(col, col + colspan), rowspan - 1))
+        _fill_spanned(cells, pending)
+        for c in [c for c in pending if c >= len(cells) and pending[c] > 0]:
+            pending[c] -= 1  # a spanned cell beyond the end of a short row
+        if any(cells):
+            rows.append(Row(tuple(cells), where=f"table {number} row {r_index}", grid=True))
+    return rows
+
+
+def read(data: bytes) -> Document:
+    """HTML bytes -> Document of text lines and table grid rows, in reading order."""
+    text, encoding = decode_html(data)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise UnreadableFile(f"cannot parse the HTML: {exc}") from exc
+    rows: list[Row] = []
+    line: list[str] = []
+    tables = 0
+
+    def flush() -> None:
+        content = _clean("".join(line))
+        line.clear()
+        if content:
+            rows.append(Row((content,), where=f"line {len(rows) + 1}"))
+
+    def walk(node: etree._Element) -> None:
+        nonlocal tables
+        if not isinstance(node.tag, str) or node.tag in _SKIP:
+            return
+        if node.tag == "table" and node.find(".//table") is None:
+            flush()
+            tables += 1
+            rows.extend(_table_rows(node, tables))
+            return
+        block = node.tag in _BLOCK or node.tag in ("td", "th")
+        if block:
+            flush()
+        line.append(node.text or "")
+        for child in node:
+            walk(child)
+            line.append(child.tail or "")
+        if block:
+            flush()
+
+    walk(root)
+    flush()
+    return Document(rows=rows, file_type="html", encoding=encoding)
