@@ -2,14 +2,21 @@
 
 import dagster as dg
 
-from assets.ingest import raw_dir_fingerprint, raw_report_files, staged_reports, statutory_arithmetic, warehouse_tables
+from assets.ingest import (
+    dq_dashboard,
+    raw_dir_fingerprint,
+    raw_report_files,
+    staged_reports,
+    statutory_arithmetic,
+    warehouse_tables,
+)
 from assets.settings import GongkaiSettings
 
 ingest_job = dg.define_asset_job(
     "ingest",
-    selection=dg.AssetSelection.assets(raw_report_files, staged_reports, warehouse_tables),
+    selection=dg.AssetSelection.assets(raw_report_files, staged_reports, warehouse_tables, dq_dashboard),
     executor_def=dg.in_process_executor,
-    description="Scan data/raw, parse new or changed files, validate, and publish the warehouse.",
+    description="Scan data/raw, parse new or changed files, validate, publish the warehouse, build the dashboard.",
 )
 
 nightly_ingest = dg.ScheduleDefinition(
@@ -33,7 +40,7 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, settings: GongkaiSetti
 def make_definitions(settings: GongkaiSettings | None = None) -> dg.Definitions:
     """The project's definitions; the CLI and tests pass their own paths."""
     return dg.Definitions(
-        assets=[raw_report_files, staged_reports, warehouse_tables],
+        assets=[raw_report_files, staged_reports, warehouse_tables, dq_dashboard],
         asset_checks=[statutory_arithmetic],
         jobs=[ingest_job],
         schedules=[nightly_ingest],

@@ -16,7 +16,7 @@ def test_every_equation_of_the_form_is_an_expectation():
         (s["meta"].get("template"), e["meta"]["rule"], e["kwargs"]["column_A"], e["kwargs"]["column_B"])
         for s in load_suites().values()
         for e in s["expectations"]
-        if "column_A" in e["kwargs"]
+        if "column_A" in e["kwargs"] and s["meta"]["frame"] in {eq.frame for eq in form.EQUATIONS}
     ]
     assert sorted(expectations, key=str) == sorted(
         ((eq.template, eq.name, " + ".join(eq.lhs), " + ".join(eq.rhs)) for eq in form.EQUATIONS), key=str
@@ -41,6 +41,16 @@ def test_gx_loads_every_expectation():
     for name, spec in load_suites().items():
         suite = gx.ExpectationSuite(**spec)
         assert len(suite.expectations) == len(spec["expectations"]) > 0, name
+
+
+def test_checks_beyond_one_table_are_warnings():
+    suites = load_suites()
+    for name in ("narrative", "plausibility", "completeness"):
+        assert {e["severity"] for e in suites[name]["expectations"]} == {"warning"}, name
+    rules = [e["meta"]["rule"] for e in suites["narrative"]["expectations"]]
+    assert rules == ["narrative_applications_received", "narrative_reviews", "narrative_lawsuits"]
+    fee = suites["plausibility"]["expectations"][0]
+    assert fee["type"] == "expect_column_values_to_be_between" and fee["kwargs"]["max_value"] == 1000
 
 
 def test_warning_rules_do_not_block():

@@ -36,6 +36,8 @@ def _wide(long: pd.DataFrame, index_name: str, pivot_on: str, columns: list[str]
 
 def build(con: duckdb.DuckDBPyConnection, frame: str, template: str | None) -> pd.DataFrame:
     """The named frame over every staged report (of ``template``, when given)."""
+    if frame in BEYOND_ONE_TABLE:
+        return BEYOND_ONE_TABLE[frame](con)
     if frame == "cells":
         parts = []
         for table in TABLE_COLUMNS:
@@ -68,3 +70,107 @@ def build(con: duckdb.DuckDBPyConnection, frame: str, template: str | None) -> p
         long = staging(con, "review_litigation").rename(columns={"row_code": "proceeding", "col_code": "result"})
         return _wide(long, "proceeding", "result", [m.code for m in form.RESULTS])
     raise ValueError(f"unknown frame {frame!r}")
+
+
+def _report_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per parsed report of the batch, with its agency's kind."""
+    return con.execute(
+        "SELECT r.report_id, r.agency_id, r.year, r.template, coalesce(a.kind, 'other') AS agency_kind "
+        "FROM stg_reports r LEFT JOIN dim_agency a USING (agency_id) WHERE r.status = 'staged' ORDER BY r.report_id"
+    ).df()
+
+
+def _totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per report: the table numbers the narrative and plausibility checks compare with."""
+    apps = staging(con, "applications")
+    apps = apps[(apps["row_code"] == "new_received") & (apps["col_code"] == "total")]
+    rl = staging(con, "review_litigation")
+    rl = rl[rl["col_code"] == "total"]
+    pd_ = staging(con, "proactive_disclosure")
+    fee = pd_[(pd_["row_code"] == "administrative_fee") & (pd_["col_code"] == "fee_amount")]
+
+    def total(df: pd.DataFrame) -> pd.Series:
+        return df.assign(n=df["number"].astype("float64").fillna(0.0)).groupby("report_id")["n"].sum()
+
+    return pd.DataFrame(
+        {
+            "applications_received": total(apps),
+            "reviews": total(rl[rl["row_code"] == "administrative_review"]),
+            "lawsuits": total(rl[rl["row_code"] != "administrative_review"]),
+            "fee_amount": fee.groupby("report_id")["number"].first().astype("float64"),
+        }
+    )
+
+
+def _narrative(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per narrative claim whose table was read: what the prose says, what the table says."""
+    claims = con.execute(
+        "SELECT report_id, claim, value, quote FROM narrative_claims "
+        "WHERE report_id IN (SELECT report_id FROM stg_reports) ORDER BY report_id, claim"
+    ).df()
+    columns = ["report_id", "claim", "narrative_value", "table_value", "quote"]
+    if claims.empty:
+        return pd.DataFrame(columns=columns)
+    totals = _totals(con)
+    claims["narrative_value"] = claims["value"].astype("float64")
+    claims["table_value"] = [
+        totals.at[r, c] if r in totals.index and pd.notna(totals.at[r, c]) else float("nan")
+        for r, c in zip(claims["report_id"], claims["claim"], strict=True)
+    ]
+    return claims[claims["table_value"].notna()][columns].reset_index(drop=True)
+
+
+def _plausibility(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per report: the fee amount, new applications, and the agency's earlier loaded years."""
+    reports = _report_frame(con)
+    totals = _totals(con)
+    history = con.execute(
+        "SELECT f.agency_id, f.year, sum(coalesce(f.count, 0)) AS n FROM fact_applications f "
+        "JOIN reports r USING (report_id) WHERE r.status IN ('loaded', 'partial') "
+        "AND f.outcome = 'new_received' AND f.applicant_type = 'total' "
+        "AND f.report_id NOT IN (SELECT report_id FROM stg_reports) GROUP BY 1, 2"
+    ).df()
+    rows = []
+    for rep in reports.itertuples(index=False):
+        new = totals.at[rep.report_id, "applications_received"] if rep.report_id in totals.index else float("nan")
+        fee = totals.at[rep.report_id, "fee_amount"] if rep.report_id in totals.index else float("nan")
+        earlier = history[(history["agency_id"] == rep.agency_id) & (history["year"] < rep.year)]["n"]
+        mean = float(earlier.mean()) if len(earlier) else float("nan")
+        ratio = (new + 5) / (mean + 5) if len(earlier) and pd.notna(new) else float("nan")
+        rows.append(
+            {
+                "report_id": rep.report_id,
+                "agency_kind": rep.agency_kind,
+                "template": rep.template,
+                "fee_amount": fee,
+                "applications_received": new,
+                "history_years": len(earlier),
+                "history_mean": mean,
+                "history_ratio": ratio,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "report_id",
+            "agency_kind",
+            "template",
+            "fee_amount",
+            "applications_received",
+            "history_years",
+            "history_mean",
+            "history_ratio",
+        ],
+    )
+
+
+def _completeness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per parsed report: whether each statutory table printed any cell at all."""
+    reports = _report_frame(con)[["report_id"]]
+    for table in TABLE_COLUMNS:
+        present = {r for (r,) in con.execute(f"SELECT DISTINCT report_id FROM stg_{table}").fetchall()}
+        reports[f"{table}_present"] = reports["report_id"].isin(present)
+    return reports
+
+
+BEYOND_ONE_TABLE = {"narrative": _narrative, "plausibility": _plausibility, "completeness": _completeness}

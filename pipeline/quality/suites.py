@@ -27,7 +27,16 @@ FRAME_INDEX = {
     "applications_by_outcome": ["report_id", "outcome"],
     "review_litigation_by_proceeding": ["report_id", "proceeding"],
     "cells": ["report_id", "table_name", "row_code", "col_code"],
+    "narrative": ["report_id", "claim"],
+    "plausibility": ["report_id"],
+    "completeness": ["report_id"],
 }
+# A development zone's administrative fees above this many 万元 a year are worth a look
+# (seed 000 prints 10027 万元, i.e. 100 million yuan; its peers print 0 to a few hundred).
+DEV_ZONE_FEE_MAX_WAN = 1000
+# New applications this year vs the agency's earlier loaded years: (new + 5) / (mean + 5)
+# outside [1/10, 10] is an order-of-magnitude jump (the +5 keeps tiny counts quiet).
+HISTORY_RATIO_RANGE = (0.1, 10.0)
 
 
 def _equation(eq: form.Equation) -> dict[str, Any]:
@@ -104,7 +113,85 @@ def build_suites() -> dict[str, dict[str, Any]]:
             ),
         ],
     }
+    suites.update(_beyond_one_table())
     return suites
+
+
+def _warning(rule: str, expectation: str, kwargs: dict[str, Any], table: str, note: str) -> dict[str, Any]:
+    """A non-blocking expectation: recorded in dq_results, never quarantines anything."""
+    return {
+        "type": expectation,
+        "kwargs": kwargs,
+        "meta": {"rule": rule, "table": table, "note_zh": note},
+        "severity": "warning",
+    }
+
+
+def _suite(name: str, expectations: list[dict[str, Any]]) -> dict[str, Any]:
+    meta = {"frame": name, "template": None, "table": "*", "index": FRAME_INDEX[name]}
+    return {"name": name, "meta": meta, "expectations": expectations}
+
+
+def _beyond_one_table() -> dict[str, dict[str, Any]]:
+    """Warnings that compare a table with something outside it: the narrative, the agency's
+    kind and history, the other tables of the report."""
+    from pipeline.parse.narrative import CLAIM_LABELS_ZH, CLAIMS
+
+    pandas = {"condition_parser": "pandas"}
+    narrative = [
+        _warning(
+            f"narrative_{claim}",
+            "expect_column_pair_values_to_be_equal",
+            {"column_A": "narrative_value", "column_B": "table_value", "row_condition": f'claim=="{claim}"', **pandas},
+            "applications" if claim == "applications_received" else "review_litigation",
+            f"正文所述{label}件数与表格一致（{CLAIMS[claim]}）",
+        )
+        for claim, label in CLAIM_LABELS_ZH.items()
+    ]
+    low, high = HISTORY_RATIO_RANGE
+    plausibility = [
+        _warning(
+            "fee_development_zone",
+            "expect_column_values_to_be_between",
+            {
+                "column": "fee_amount",
+                "min_value": 0,
+                "max_value": DEV_ZONE_FEE_MAX_WAN,
+                "row_condition": 'agency_kind=="development_zone" and template=="2021" and fee_amount==fee_amount',
+                **pandas,
+            },
+            "proactive_disclosure",
+            f"开发区行政事业性收费一般不超过{DEV_ZONE_FEE_MAX_WAN}万元",
+        ),
+        _warning(
+            "applications_vs_history",
+            "expect_column_values_to_be_between",
+            {
+                "column": "history_ratio",
+                "min_value": low,
+                "max_value": high,
+                "row_condition": "history_ratio==history_ratio",
+                **pandas,
+            },
+            "applications",
+            "本年新收申请数与本机关往年相差不超过一个数量级",
+        ),
+    ]
+    completeness = [
+        _warning(
+            f"table_present_{table}",
+            "expect_column_values_to_be_in_set",
+            {"column": f"{table}_present", "value_set": [True]},
+            table,
+            f"报告应包含{form.TABLE_LABELS_ZH[table]}",
+        )
+        for table in form.TABLES
+    ]
+    return {
+        "narrative": _suite("narrative", narrative),
+        "plausibility": _suite("plausibility", plausibility),
+        "completeness": _suite("completeness", completeness),
+    }
 
 
 def write_suites(directory: Path = SUITES_DIR) -> list[Path]:

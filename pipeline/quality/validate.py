@@ -8,9 +8,11 @@ passed. Every (expectation, report) pair becomes a ``dq_results`` row.
 from __future__ import annotations
 
 import logging
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -43,6 +45,7 @@ class Validation:
     blocking: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     warnings: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     expectations_run: int = 0
+    docs_index: Path | None = None
 
     def summary(self) -> dict[str, int]:
         failed = [r for r in self.dq_rows if not r["success"]]
@@ -90,17 +93,26 @@ def _cell_detail(row: dict[str, Any], exp: dict[str, Any], where: str) -> str:
     )
 
 
-def run(con: duckdb.DuckDBPyConnection, run_id: str) -> Validation:
-    """Validate the staged batch in ``con`` with every committed suite."""
+def run(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None = None) -> Validation:
+    """Validate the staged batch in ``con`` with every committed suite.
+
+    With ``docs_dir``, GX also renders its Data Docs site there (every suite, every
+    validation result of this batch, failing rows named by report_id); ``docs_index`` of the
+    result is then the site's index.html.
+    """
     import great_expectations as gx  # costs seconds: import only where validation runs
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     validated_at = datetime.now(UTC).replace(tzinfo=None)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if docs_dir is not None:
+        _add_docs_site(context, docs_dir)
     source = context.data_sources.add_pandas("staging")
     outcome = Validation()
     where_of = _cell_locations(con)
+    gx_run = RunIdentifier(run_name=run_id, run_time=validated_at.replace(tzinfo=UTC))
 
     for name, spec in load_suites().items():
         meta = spec["meta"]
@@ -117,19 +129,41 @@ def run(con: duckdb.DuckDBPyConnection, run_id: str) -> Validation:
             raise RuntimeError(
                 f"suite {name}: {len(suite.expectations)} of {len(spec['expectations'])} expectations loaded"
             )
-        batch = (
-            source.add_dataframe_asset(name)
-            .add_batch_definition_whole_dataframe("batch")
-            .get_batch(batch_parameters={"dataframe": frame})
+        batch_definition = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("batch")
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
         )
-        result = batch.validate(
-            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": meta["index"]}
+        result = definition.run(
+            batch_parameters={"dataframe": frame},
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": meta["index"]},
+            run_id=gx_run,
         )
         outcome.expectations_run += len(result.results)
         reports = sorted(frame["report_id"].unique())
         for exp, res in zip(spec["expectations"], result.results, strict=True):
             _record(outcome, name, exp, res, frame, meta, reports, run_id, validated_at, where_of)
+    if docs_dir is not None:
+        context.build_data_docs(site_names=[DOCS_SITE])
+        outcome.docs_index = docs_dir / "index.html"
     return outcome
+
+
+DOCS_SITE = "gongkai"
+
+
+def _add_docs_site(context: Any, docs_dir: Path) -> None:
+    """A filesystem Data Docs site (GX 1.x ``add_data_docs_site``), rebuilt from scratch for
+    each validated batch so it shows this batch's results and no stale pages."""
+    shutil.rmtree(docs_dir, ignore_errors=True)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    context.add_data_docs_site(
+        DOCS_SITE,
+        {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
 
 
 def _record(
@@ -159,13 +193,24 @@ def _record(
             ].iloc[0]
             detail = _cell_detail(row.to_dict(), exp, where_of.get(key, "?"))
             table = bad["table_name"]
+        elif meta["frame"] in _WARNING_DETAIL:
+            mask = pd.Series(True, index=frame.index)
+            for column in meta["index"]:
+                mask &= frame[column] == bad[column]
+            detail = _WARNING_DETAIL[meta["frame"]](frame[mask].iloc[0], exp)
+            table = exp["meta"]["table"]
         else:
             index = meta["index"]
             mask = (frame[index[0]] == bad[index[0]]) & (frame[index[1]] == bad[index[1]])
             detail = _equation_detail(frame[mask].iloc[0], exp, meta["frame"], _term_dims(meta["frame"]))
             table = meta["table"]
         failures[(bad["report_id"], table)].append(detail)
-    if meta["table"] == "*":
+    if meta["frame"] in _WARNING_DETAIL:
+        # only the reports the expectation applies to (a narrative that states nothing is not checked)
+        condition = exp["kwargs"].get("row_condition")
+        applies = frame.query(condition) if condition else frame
+        pairs = [(report_id, exp["meta"]["table"]) for report_id in sorted(applies["report_id"].unique())]
+    elif meta["table"] == "*":
         pairs = sorted(set(zip(frame["report_id"], frame["table_name"], strict=True)))
     else:
         pairs = [(report_id, meta["table"]) for report_id in reports]
@@ -187,6 +232,45 @@ def _record(
         if details:
             target = outcome.blocking if severity == "critical" else outcome.warnings
             target[(report_id, table)].extend(details)
+
+
+def _narrative_detail(row: pd.Series, exp: dict[str, Any]) -> str:
+    from pipeline.parse.narrative import CLAIM_LABELS_ZH, CLAIMS
+
+    claim = row["claim"]
+    return (
+        f"narrative contradicts the table ({exp['meta']['rule']}, {CLAIM_LABELS_ZH[claim]}): the text says "
+        f"“{row['quote']}” ({row['narrative_value']:g}) but {CLAIMS[claim]} = {row['table_value']:g}"
+    )
+
+
+def _plausibility_detail(row: pd.Series, exp: dict[str, Any]) -> str:
+    kwargs = exp["kwargs"]
+    if exp["meta"]["rule"] == "fee_development_zone":
+        return (
+            f"{form.TABLE_LABELS_ZH['proactive_disclosure']}: implausible value ({exp['meta']['rule']}): "
+            f"行政事业性收费 本年收费金额 = {row['fee_amount']:g} 万元, above {kwargs['max_value']:g} 万元 "
+            "for a development zone (is the unit 元 rather than 万元?)"
+        )
+    return (
+        f"{form.TABLE_LABELS_ZH['applications']}: implausible value ({exp['meta']['rule']}): "
+        f"一、本年新收 总计 = {row['applications_received']:g}, far from this agency's earlier years "
+        f"(mean {row['history_mean']:g} over {int(row['history_years'])} loaded years)"
+    )
+
+
+def _completeness_detail(row: pd.Series, exp: dict[str, Any]) -> str:
+    table = exp["meta"]["table"]
+    return (
+        f"{form.TABLE_LABELS_ZH[table]}: missing table ({exp['meta']['rule']}): no cell of it was found in the report"
+    )
+
+
+_WARNING_DETAIL = {
+    "narrative": _narrative_detail,
+    "plausibility": _plausibility_detail,
+    "completeness": _completeness_detail,
+}
 
 
 def _cell_locations(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str, str], str]:

@@ -1,0 +1,80 @@
+"""The data-quality dashboard: a static folder built from ``reports`` and ``dq_results``.
+
+No server: ``index.html`` opens from disk. Charts are Plotly, whose JavaScript ships inside
+the ``plotly`` wheel and is copied next to the pages (``assets/plotly.min.js``), so nothing
+is fetched at view time. Each report gets ``reports/<report_id>.html`` with its three
+tables as printed, failing cells highlighted, the failed checks with both sides of the
+equation, and the source file and page of every cell.
+
+The folder is built beside and then swapped in (``os.replace``), so a reader never sees
+half a site.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline.dashboard import pages
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the dashboard was written and what it holds."""
+
+    index: Path
+    reports: int
+    runs: int
+
+
+def site_dir_for(warehouse_path: Path) -> Path:
+    """The dashboard folder that belongs to a warehouse file (gitignored beside it)."""
+    return warehouse_path.parent / "dq_site"
+
+
+def docs_dir_for(warehouse_path: Path) -> Path:
+    """The GX Data Docs folder that belongs to a warehouse file (gitignored beside it)."""
+    return warehouse_path.parent / "dq_docs"
+
+
+def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path | None = None) -> Site:
+    """Write the dashboard for the published warehouse; returns the index page."""
+    site_dir = site_dir or site_dir_for(warehouse_path)
+    docs_index = docs_index or docs_dir_for(warehouse_path) / "index.html"
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        data = pages.load(con)
+    finally:
+        con.close()
+    tmp = site_dir.with_name(f".{site_dir.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "reports").mkdir(parents=True)
+    (tmp / "assets").mkdir()
+    (tmp / "assets" / "plotly.min.js").write_text(_plotly_js(), encoding="utf-8")
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    docs_link = os.path.relpath(docs_index, site_dir) if docs_index.exists() else None
+    (tmp / "index.html").write_text(pages.index_page(data, generated, docs_link), encoding="utf-8")
+    for report in data.reports.itertuples(index=False):
+        page = pages.report_page(data, report._asdict(), generated)
+        (tmp / "reports" / f"{report.report_id}.html").write_text(page, encoding="utf-8")
+    old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+    if site_dir.exists():
+        os.replace(site_dir, old)
+    os.replace(tmp, site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    runs = data.dq["run_id"].nunique() if not data.dq.empty else 0
+    return Site(site_dir / "index.html", len(data.reports), int(runs))
+
+
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+__all__ = ["Site", "build", "docs_dir_for", "site_dir_for"]

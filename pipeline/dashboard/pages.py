@@ -1,0 +1,560 @@
+"""HTML of the dashboard pages: the summary (index) and one detail page per report.
+
+Plain HTML and CSS with Plotly charts drawn from inline JSON; every text is escaped. The
+pages speak to a person: each check is explained in plain words next to its technical name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipeline import form
+from pipeline.normalize import TABLE_COLUMNS
+
+# rule -> what a failure means, in plain words
+PLAIN = {
+    "column_balance": "新收 + 上年结转 ≠ 办理结果总计 + 结转下年 (applications in ≠ applications out)",
+    "outcome_total": "办理结果各项之和 ≠ （七）总计 (the handling results do not add up to their total)",
+    "applicant_total": "各类申请人之和 ≠ 总计 (the applicant columns do not add up to the total)",
+    "review_litigation_total": "复议/诉讼各结果之和 ≠ 总计 (review or litigation results do not add up)",
+    "non_negative_count": "件数为负 (a count is negative)",
+    "integer_count": "件数不是整数 (a count is not a whole number)",
+    "non_negative_amount": "金额为负 (an amount is negative)",
+    "amount_decimals": "万元金额超过4位小数 (an amount in 万元 has more than 4 decimals)",
+    "narrative_applications_received": "正文所述申请数与表格不符 (the text states another number of applications)",
+    "narrative_reviews": "正文所述行政复议数与表格不符 (the text states another number of reviews)",
+    "narrative_lawsuits": "正文所述行政诉讼数与表格不符 (the text states another number of lawsuits)",
+    "fee_development_zone": "开发区收费金额异常偏高 (implausibly high fees for a development zone)",
+    "applications_vs_history": "申请数与往年相差一个数量级 (applications far from the agency's history)",
+    "table_present_proactive_disclosure": "缺少表二 (table 二 is missing)",
+    "table_present_applications": "缺少表三 (table 三 is missing)",
+    "table_present_review_litigation": "缺少表四 (table 四 is missing)",
+    "consistent_copies": "同一机关同一年度的副本数字不一致 (copies of the report disagree)",
+    "unreadable": "表格无法读取 (the table could not be read)",
+}
+STATUS_ZH = {
+    "loaded": "已入库 loaded",
+    "partial": "部分隔离 partial",
+    "quarantined": "已隔离 quarantined",
+    "failed": "无法读取 failed",
+    "duplicate": "重复 duplicate",
+    "superseded": "已替换 superseded",
+}
+STATUS_COLORS = {
+    "loaded": "#2e7d32",
+    "partial": "#f9a825",
+    "quarantined": "#c62828",
+    "failed": "#6a1b9a",
+    "duplicate": "#90a4ae",
+    "superseded": "#cfd8dc",
+}
+FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
+CSS = f"""
+body {{ font-family: {FONT}; margin: 0 auto; max-width: 1180px; padding: 16px 24px; color: #212121; }}
+h1 {{ font-size: 24px; margin-bottom: 4px; }} h2 {{ font-size: 19px; margin-top: 28px;
+  border-bottom: 1px solid #ddd; padding-bottom: 4px; }}
+.meta {{ color: #616161; font-size: 13px; }}
+table {{ border-collapse: collapse; font-size: 13px; margin: 8px 0; }}
+th, td {{ border: 1px solid #ccc; padding: 3px 7px; text-align: left; vertical-align: top; }}
+th {{ background: #f5f5f5; }} td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+td.fail {{ background: #ffcdd2; font-weight: bold; outline: 2px solid #c62828; }}
+td.warn {{ background: #fff3c4; }}
+.cards {{ display: flex; gap: 12px; flex-wrap: wrap; }}
+.card {{ border: 1px solid #ddd; border-radius: 6px; padding: 8px 16px; min-width: 110px; }}
+.card b {{ display: block; font-size: 26px; }}
+.charts {{ display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }}
+.chart {{ min-height: 320px; border: 1px solid #eee; }}
+.status-loaded {{ color: #2e7d32; }} .status-partial {{ color: #e65100; }}
+.status-quarantined, .status-failed {{ color: #c62828; }}
+.reason {{ font-size: 12px; color: #555; }}
+code {{ font-size: 12px; }}
+"""
+
+
+@dataclass
+class Data:
+    """Everything the pages show, read once from the warehouse."""
+
+    reports: pd.DataFrame
+    dq: pd.DataFrame
+    latest: pd.DataFrame  # dq rows of the run that last validated each report
+    cells: dict[str, pd.DataFrame]
+    claims: pd.DataFrame
+
+
+def load(con: duckdb.DuckDBPyConnection) -> Data:
+    """Read reports, checks, cells and narrative claims from the published warehouse."""
+    reports = con.execute(
+        "SELECT r.*, a.name AS agency, a.province, a.kind AS agency_kind FROM reports r "
+        "LEFT JOIN dim_agency a USING (agency_id) ORDER BY r.source_file"
+    ).df()
+    dq = con.execute("SELECT * FROM dq_results ORDER BY validated_at, suite, expectation").df()
+    latest = dq.merge(reports[["report_id", "run_id"]], on=["report_id", "run_id"], how="inner")
+    cells = {}
+    for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
+        cells[table] = con.execute(
+            f"SELECT report_id, {row_dim} AS row_code, {col_dim} AS col_code, CAST({number} AS DOUBLE) AS number, "
+            f"raw, source_page, source_where, false AS quarantined FROM fact_{table} UNION ALL "
+            f"SELECT report_id, {row_dim}, {col_dim}, CAST({number} AS DOUBLE), raw, source_page, source_where, true "
+            f"FROM quarantine_{table}"
+        ).df()
+    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    claims = (
+        con.execute("SELECT * FROM narrative_claims").df()
+        if "narrative_claims" in tables
+        else pd.DataFrame(columns=["report_id", "claim", "value", "quote"])
+    )
+    return Data(reports, dq, latest, cells, claims)
+
+
+# --- pieces -----------------------------------------------------------------------------------
+
+
+def _page(title: str, body: str, script_src: str | None = None) -> str:
+    script = f'<script src="{escape(script_src)}"></script>' if script_src else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
+        f"<style>{CSS}</style>{script}</head><body>{body}</body></html>\n"
+    )
+
+
+def _table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(rows_cell for rows_cell in row) + "</tr>" for row in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _td(text: Any, cls: str = "", title: str = "") -> str:
+    attrs = (f' class="{cls}"' if cls else "") + (f' title="{escape(title)}"' if title else "")
+    return f"<td{attrs}>{text}</td>"
+
+
+def _chart(chart_id: str, traces: list[dict[str, Any]], layout: dict[str, Any]) -> str:
+    layout = {
+        "font": {"family": FONT, "size": 12},
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 60},
+        "height": 320,
+        **layout,
+    }
+    spec = json.dumps({"data": traces, "layout": layout}, ensure_ascii=False, default=str)
+    return (
+        f'<div class="chart" id="{chart_id}"></div><script>(function(){{var s={spec};'
+        f'Plotly.newPlot("{chart_id}", s.data, s.layout, {{displayModeBar: false, responsive: true}});}})();</script>'
+    )
+
+
+def _pct(passed: int, total: int) -> str:
+    return f"{100 * passed / total:.1f}%" if total else "–"
+
+
+def _rule_of(row: pd.Series) -> str:
+    return str(row["expectation"])
+
+
+def _check_label(row: pd.Series) -> str:
+    rule = _rule_of(row)
+    return f"{escape(PLAIN.get(rule, rule))}<br><code>{escape(str(row['suite']))}.{escape(rule)}</code>"
+
+
+def _report_link(report_id: str, text: str, prefix: str = "reports/") -> str:
+    return f'<a href="{prefix}{escape(report_id)}.html">{escape(text)}</a>'
+
+
+# --- summary page -----------------------------------------------------------------------------
+
+
+def index_page(data: Data, generated: str, docs_link: str | None) -> str:
+    """The summary: counts per run, quarantine list, warnings, pass rates and trends."""
+    reports, latest = data.reports, data.latest
+    parts = [
+        "<h1>政府信息公开年报 数据质量 · Data quality</h1>",
+        f'<p class="meta">generated {escape(generated)} from the warehouse tables <code>reports</code> and '
+        f"<code>dq_results</code> · {len(reports)} files · "
+        + (
+            f'<a id="docs-link" href="{escape(docs_link)}">Great Expectations Data Docs (every suite and result)</a>'
+            if docs_link
+            else "Great Expectations Data Docs: not built yet"
+        )
+        + "</p>",
+    ]
+    counts = reports["status"].value_counts().to_dict() if not reports.empty else {}
+    cards = "".join(
+        f'<div class="card status-{s}"><b>{counts.get(s, 0)}</b>{escape(STATUS_ZH[s])}</div>'
+        for s in ("loaded", "partial", "quarantined", "failed", "duplicate")
+    )
+    parts.append(f'<div class="cards" id="status-cards">{cards}</div>')
+    parts.append(_runs_section(data))
+    parts.append(_quarantine_section(data))
+    parts.append(_warnings_section(data))
+    parts.append(_pass_rate_section(latest, reports))
+    return _page("数据质量 · gongkai", "\n".join(parts), "assets/plotly.min.js")
+
+
+def _runs(data: Data) -> pd.DataFrame:
+    """Per run: when, files by status (the run that last ingested each file), check pass rates."""
+    reports, dq = data.reports, data.dq
+    if reports.empty:
+        return pd.DataFrame(columns=["run_id", "started"])
+    per_run = reports.groupby("run_id").agg(started=("ingested_at", "min")).reset_index()
+    statuses = reports.pivot_table(index="run_id", columns="status", values="report_id", aggfunc="count").fillna(0)
+    per_run = per_run.merge(statuses.reset_index(), on="run_id", how="left")
+    if not dq.empty:
+        for severity in ("critical", "warning"):
+            sub = dq[dq["severity"] == severity].groupby("run_id")["success"].agg(["sum", "count"]).reset_index()
+            sub[f"{severity}_pass_rate"] = sub["sum"] / sub["count"]
+            per_run = per_run.merge(sub[["run_id", f"{severity}_pass_rate"]], on="run_id", how="left")
+    return per_run.sort_values("started").reset_index(drop=True)
+
+
+def _runs_section(data: Data) -> str:
+    runs = _runs(data)
+    statuses = ["loaded", "partial", "quarantined", "failed", "duplicate"]
+    rows = [
+        [_td(escape(str(r["started"])[:19])), _td(f"<code>{escape(str(r['run_id'])[:8])}</code>")]
+        + [_td(int(r.get(s, 0) or 0), "num") for s in statuses]
+        for _, r in runs.iterrows()
+    ]
+    table = _table(["run started", "run", *[STATUS_ZH[s] for s in statuses]], rows)
+    labels = [f"{str(r['started'])[:16]} · {str(r['run_id'])[:8]}" for _, r in runs.iterrows()]
+    bars = [
+        {
+            "type": "bar",
+            "name": STATUS_ZH[s],
+            "x": labels,
+            "y": [int(r.get(s, 0) or 0) for _, r in runs.iterrows()],
+            "marker": {"color": STATUS_COLORS[s]},
+        }
+        for s in statuses
+        if s in runs
+    ]
+    trend = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": labels,
+            "y": [None if pd.isna(v) else round(100 * float(v), 1) for v in runs.get(col, pd.Series(dtype=float))],
+        }
+        for col, name in (
+            ("critical_pass_rate", "阻断性检查通过率 critical"),
+            ("warning_pass_rate", "警告检查通过率 warning"),
+        )
+        if col in runs
+    ]
+    return (
+        '<h2 id="runs">每次运行的文件 · Files per run</h2>'
+        + table
+        + '<div class="charts">'
+        + _chart(
+            "chart-runs", bars, {"barmode": "stack", "title": {"text": "文件状态（按运行）Files by status per run"}}
+        )
+        + _chart(
+            "chart-trend",
+            trend,
+            {"title": {"text": "检查通过率趋势 Pass rate over runs (%)"}, "yaxis": {"range": [0, 105]}},
+        )
+        + "</div>"
+    )
+
+
+def _plain_reasons(data: Data, report_id: str, status: str, reason: str | None) -> list[str]:
+    """The report's problems in plain words, one per failed check (or its stored reason)."""
+    failed = data.latest[
+        (data.latest["report_id"] == report_id) & ~data.latest["success"] & (data.latest["severity"] == "critical")
+    ]
+    plain = []
+    for _, row in failed.iterrows():
+        table = form.TABLE_LABELS_ZH.get(str(row["table_name"]), "")
+        plain.append(f"{escape(table)}：{escape(PLAIN.get(_rule_of(row), _rule_of(row)))}")
+    if reason and "could not be read" in reason:
+        plain.append(escape(PLAIN["unreadable"]))
+    if not plain and reason:
+        plain.append(escape(reason))
+    if status == "failed" and not reason:
+        plain.append("无法读取 (the file could not be read)")
+    return plain
+
+
+def _quarantine_section(data: Data) -> str:
+    bad = data.reports[data.reports["status"].isin(["partial", "quarantined", "failed"])]
+    rows = []
+    for _, r in bad.iterrows():
+        plain = _plain_reasons(data, r["report_id"], r["status"], r["reason"])
+        rows.append(
+            [
+                _td(_report_link(r["report_id"], r["source_file"])),
+                _td(escape(str(r["agency"] or "–"))),
+                _td("" if pd.isna(r["year"]) else int(r["year"])),
+                _td(escape(STATUS_ZH.get(r["status"], r["status"])), f"status-{r['status']}"),
+                _td("<br>".join(plain) + f'<div class="reason">{escape(str(r["reason"] or ""))}</div>'),
+            ]
+        )
+    table = _table(["file", "agency 机关", "year", "status", "reason 原因"], rows, "quarantine")
+    empty = "<p>Nothing quarantined.</p>" if not rows else ""
+    return f'<h2 id="quarantine">隔离清单 · Quarantine ({len(rows)})</h2><div id="quarantine-list">{table}{empty}</div>'
+
+
+def _warnings_section(data: Data) -> str:
+    warn = data.latest[~data.latest["success"] & (data.latest["severity"] == "warning")]
+    names = data.reports.set_index("report_id")["source_file"].to_dict()
+    rows = [
+        [
+            _td(_report_link(w["report_id"], names.get(w["report_id"], w["report_id"]))),
+            _td(_check_label(w)),
+            _td(f'<span class="reason">{escape(str(w["details"] or ""))}</span>'),
+        ]
+        for _, w in warn.iterrows()
+    ]
+    table = _table(["file", "warning 警告", "details"], rows, "warnings")
+    return (
+        f'<h2 id="warnings">警告（不阻断入库）· Warnings, not blocking ({len(rows)})</h2>'
+        f'<div id="warning-list">{table}</div>'
+    )
+
+
+def _pass_rate_section(latest: pd.DataFrame, reports: pd.DataFrame) -> str:
+    if latest.empty:
+        return "<h2>通过率 · Pass rates</h2><p>No check results yet.</p>"
+    per_exp = (
+        latest.groupby(["suite", "expectation", "severity"])["success"].agg(["sum", "count"]).reset_index()
+    ).sort_values(["severity", "suite", "expectation"])
+    rows = [
+        [
+            _td(f"<code>{escape(r['suite'])}</code>"),
+            _td(f"<code>{escape(r['expectation'])}</code><br>{escape(PLAIN.get(r['expectation'], ''))}"),
+            _td(escape(r["severity"])),
+            _td(f"{int(r['sum'])} / {int(r['count'])}", "num"),
+            _td(_pct(int(r["sum"]), int(r["count"])), "num"),
+        ]
+        for _, r in per_exp.iterrows()
+    ]
+    exp_chart = _chart(
+        "chart-expectations",
+        [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [f"{r['suite']}.{r['expectation']}" for _, r in per_exp.iterrows()],
+                "x": [round(100 * r["sum"] / r["count"], 1) for _, r in per_exp.iterrows()],
+                "marker": {
+                    "color": ["#c62828" if s == "critical" else "#f9a825" for s in per_exp["severity"]],
+                },
+                "hovertext": [PLAIN.get(e, e) for e in per_exp["expectation"]],
+            }
+        ],
+        {
+            "title": {"text": "每项检查通过率 Pass rate per expectation (%)"},
+            "height": 40 + 22 * len(per_exp),
+            "margin": {"l": 330, "r": 20, "t": 40, "b": 40},
+            "xaxis": {"range": [0, 100]},
+        },
+    )
+    joined = latest.merge(reports[["report_id", "year", "province"]], on="report_id", how="left")
+    joined["province"] = joined["province"].fillna("未知 unknown")
+    charts = []
+    for key, title, chart_id in (
+        ("year", "按年度 by year", "chart-year"),
+        ("province", "按省份 by province", "chart-province"),
+    ):
+        grouped = joined.groupby([key, "severity"])["success"].agg(["sum", "count"]).reset_index()
+        traces = []
+        for severity, color in (("critical", "#1565c0"), ("warning", "#f9a825")):
+            sub = grouped[grouped["severity"] == severity]
+            traces.append(
+                {
+                    "type": "bar",
+                    "name": severity,
+                    "x": [str(int(v)) if key == "year" else str(v) for v in sub[key]],
+                    "y": [round(100 * s / c, 1) for s, c in zip(sub["sum"], sub["count"], strict=True)],
+                    "text": [f"{int(s)}/{int(c)}" for s, c in zip(sub["sum"], sub["count"], strict=True)],
+                    "marker": {"color": color},
+                }
+            )
+        charts.append(
+            _chart(
+                chart_id,
+                traces,
+                {
+                    "title": {"text": f"检查通过率 Pass rate {title} (%)"},
+                    "barmode": "group",
+                    "yaxis": {"range": [0, 105]},
+                    "xaxis": {"type": "category"},
+                },
+            )
+        )
+    table = _table(["suite", "expectation", "severity", "passed", "pass rate"], rows, "pass-rates")
+    return (
+        '<h2 id="pass-rates">通过率 · Pass rates (latest result of each report)</h2>'
+        + exp_chart
+        + '<div class="charts">'
+        + "".join(charts)
+        + "</div>"
+        + table
+    )
+
+
+# --- detail page ------------------------------------------------------------------------------
+
+
+def _number(value: float | None, raw: str) -> str:
+    return escape(raw) if raw else ("" if value is None or pd.isna(value) else f"{value:g}")
+
+
+def _failing_cells(cells: dict[str, pd.DataFrame], template: str | None) -> dict[tuple[str, str, str], str]:
+    """(table, row, col) -> why it is highlighted: cells that break a value rule or an equation."""
+    marks: dict[tuple[str, str, str], str] = {}
+    for table, df in cells.items():
+        for c in df.itertuples(index=False):
+            if pd.isna(c.number):
+                continue
+            kind = "count" if table != "proactive_disclosure" else form.MEASURES_BY_CODE[c.col_code].kind
+            if kind != "amount" and Decimal(str(c.number)) != Decimal(str(c.number)).to_integral_value():
+                marks[(table, c.row_code, c.col_code)] = "not a whole number"
+            elif kind in ("count", "amount") and c.number < 0:
+                marks[(table, c.row_code, c.col_code)] = "negative"
+    values = {
+        table: {(c.row_code, c.col_code): 0.0 if pd.isna(c.number) else c.number for c in df.itertuples(index=False)}
+        for table, df in cells.items()
+    }
+    for eq in form.EQUATIONS:
+        if eq.template not in (None, template) or not values.get(eq.table):
+            continue
+        vals = values[eq.table]
+        if eq.frame == "applications_by_applicant":  # terms are rows, one equation per column
+            members = [m.code for m in form.APPLICANT_TYPES]
+            at = lambda term, member: (term, member)  # noqa: E731
+        else:  # terms are columns, one equation per row
+            members = sorted({r for r, _ in vals})
+            at = lambda term, member: (member, term)  # noqa: E731
+        for member in members:
+            lhs = sum(vals.get(at(t, member), 0.0) for t in eq.lhs)
+            rhs = sum(vals.get(at(t, member), 0.0) for t in eq.rhs)
+            if not any(at(t, member) in vals for t in (*eq.lhs, *eq.rhs)) or abs(lhs - rhs) < 1e-9:
+                continue
+            for t in (*eq.lhs, *eq.rhs):
+                marks.setdefault((eq.table, *at(t, member)), f"{eq.name}: {lhs:g} ≠ {rhs:g}")
+    return marks
+
+
+def _grid(table: str, df: pd.DataFrame, rows: list[tuple[str, str]], cols: list[tuple[str, str]], marks: dict) -> str:
+    by = {(c.row_code, c.col_code): c for c in df.itertuples(index=False)}
+    present_rows = [r for r in rows if any((r[0], c[0]) in by for c in cols)]
+    present_cols = [c for c in cols if any((r[0], c[0]) in by for r in rows)]
+    if not present_rows:
+        return "<p>No cell of this table was read.</p>"
+    body = []
+    for code, label in present_rows:
+        line = [_td(escape(label))]
+        for col, _ in present_cols:
+            cell = by.get((code, col))
+            if cell is None:
+                line.append(_td(""))
+                continue
+            where = f"page {cell.source_page}, {cell.source_where}" if pd.notna(cell.source_page) else cell.source_where
+            why = marks.get((table, code, col))
+            line.append(
+                _td(
+                    _number(cell.number, cell.raw),
+                    "num fail" if why else "num",
+                    f"{where}" + (f" · {why}" if why else ""),
+                )
+            )
+        body.append(line)
+    return _table(["", *[escape(label) for _, label in present_cols]], body, f"grid grid-{table}")
+
+
+def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
+    """One report: identity and source, its checks, and the three tables as printed."""
+    rid = report["report_id"]
+    cells = {t: df[df["report_id"] == rid] for t, df in data.cells.items()}
+    template = report.get("template") if isinstance(report.get("template"), str) else None
+    marks = _failing_cells(cells, template)
+    status = str(report["status"])
+    head = [
+        '<p><a href="../index.html">← 数据质量总览 · dashboard</a></p>',
+        f"<h1>{escape(str(report.get('title') or report['source_file']))}</h1>",
+        _table(
+            ["", ""],
+            [
+                [_td("source file 来源文件"), _td(f"<code>{escape(str(report['source_file']))}</code>")],
+                [_td("agency 机关"), _td(escape(str(report.get("agency") or "–")))],
+                [_td("year 年度"), _td("" if pd.isna(report.get("year")) else int(report["year"]))],
+                [_td("template 格式"), _td(escape(str(template or "–")))],
+                [_td("status 状态"), _td(escape(STATUS_ZH.get(status, status)), f"status-{status}")],
+                [_td("report_id"), _td(f"<code>{escape(rid)}</code>")],
+            ],
+            "identity",
+        ),
+    ]
+    if report.get("reason"):
+        head.append(f'<p class="reason" id="reason">{escape(str(report["reason"]))}</p>')
+    checks = data.latest[(data.latest["report_id"] == rid) & ~data.latest["success"]]
+    rows = [
+        [
+            _td(escape(str(c["severity"]))),
+            _td(_check_label(c)),
+            _td(escape(str(c["details"] or ""))),
+        ]
+        for _, c in checks.iterrows()
+    ]
+    passed = int(data.latest[(data.latest["report_id"] == rid)]["success"].sum())
+    head.append(f'<h2 id="checks">未通过的检查 · Failed checks ({len(rows)}; {passed} passed)</h2>')
+    head.append(
+        _table(["severity", "check", "equation / value (both sides)"], rows, "checks")
+        if rows
+        else "<p>All checks passed.</p>"
+    )
+    claims = data.claims[data.claims["report_id"] == rid]
+    if not claims.empty:
+        head.append("<h2>正文中的数字 · Numbers stated in the narrative</h2>")
+        head.append(
+            _table(
+                ["claim", "value", "words"],
+                [[_td(escape(c.claim)), _td(c.value, "num"), _td(escape(str(c.quote)))] for c in claims.itertuples()],
+            )
+        )
+    tables = []
+    tpl = form.TEMPLATES.get(template or "2021", form.TEMPLATES["2021"])
+    layouts = {
+        "proactive_disclosure": (
+            [(m.code, m.label_zh) for b in tpl.proactive for m in b.items],
+            [
+                (m, form.MEASURES_BY_CODE[m].label_zh)
+                for m in dict.fromkeys(x for b in tpl.proactive for x in b.measures)
+            ],
+        ),
+        "applications": (
+            [(m.code, m.label_zh) for m in tpl.value_rows],
+            [(m.code, m.label_zh) for m in form.APPLICANT_TYPES],
+        ),
+        "review_litigation": (
+            [
+                (m.code, (form.PROCEEDING_GROUP_ZH.get(m.parent or "", "") + " " + m.label_zh).strip())
+                for m in form.PROCEEDINGS
+            ],
+            [(m.code, m.label_zh) for m in form.RESULTS],
+        ),
+    }
+    for table in form.TABLES:
+        df = cells[table]
+        state = (
+            "quarantined 已隔离"
+            if len(df) and bool(df["quarantined"].any())
+            else ("loaded 已入库" if len(df) else "not read")
+        )
+        row_layout, col_layout = layouts[table]
+        tables.append(f"<h2>{escape(form.TABLE_LABELS_ZH[table])} <small>({state})</small></h2>")
+        tables.append(_grid(table, df, row_layout, col_layout, marks))
+    legend = (
+        '<p class="meta">Highlighted cells break a value rule or an equation; hover a cell for its page and line.</p>'
+    )
+    body = "\n".join([*head, legend, *tables, f'<p class="meta">generated {escape(generated)}</p>'])
+    return _page(f"{report['source_file']} · gongkai", body)
