@@ -13,7 +13,7 @@ import dagster as dg
 import pandas as pd
 
 from assets.settings import GongkaiSettings
-from pipeline import ingest, load, warehouse
+from pipeline import dashboard, ingest, load, warehouse
 from pipeline.quality import validate
 
 POOL = "gongkai_warehouse"  # everything that writes the warehouse runs one at a time
@@ -37,6 +37,7 @@ def raw_report_files(context: dg.AssetExecutionContext, settings: GongkaiSetting
             "files_seen": len(scan.to_process) + len(scan.unchanged),
             "to_process": len(scan.to_process),
             "unchanged_skipped": len(scan.unchanged),
+            "agency_overrides_changed": scan.overrides_changed,
         }
     )
     return scan
@@ -50,7 +51,7 @@ def raw_report_files(context: dg.AssetExecutionContext, settings: GongkaiSetting
 def staged_reports(
     context: dg.AssetExecutionContext, settings: GongkaiSettings, raw_report_files: ingest.Scan
 ) -> StagedBatch:
-    if not raw_report_files.to_process:
+    if not raw_report_files.needs_load:
         context.add_output_metadata({"files": 0})
         return StagedBatch(context.run_id, None)
     build = warehouse.start_build(settings.warehouse_path, context.run_id)
@@ -69,20 +70,34 @@ def staged_reports(
     blocking=True,
     description="Great Expectations suites (expectations/*.json): the statutory arithmetic of FORM.md.",
 )
-def statutory_arithmetic(staged_reports: StagedBatch) -> dg.AssetCheckResult:
+def statutory_arithmetic(settings: GongkaiSettings, staged_reports: StagedBatch) -> dg.AssetCheckResult:
+    """Blocking failures quarantine tables; warnings (narrative, plausibility, missing
+    tables) are recorded only. The metadata names the worst offenders and links the docs."""
     if staged_reports.build is None:
         return dg.AssetCheckResult(passed=True, metadata={"reports": 0})
+    docs_dir = dashboard.docs_dir_for(settings.warehouse_path)
     with warehouse.connect(staged_reports.build.path) as con:
-        outcome = validate.run(con, staged_reports.run_id)
+        outcome = validate.run(con, staged_reports.run_id, docs_dir=docs_dir)
         warehouse.insert_frame(con, "dq_results", pd.DataFrame(outcome.dq_rows))
-    worst = sorted({d for reasons in outcome.blocking.values() for d in reasons})[:10]
+        names = dict(con.execute("SELECT report_id, source_file FROM stg_reports").fetchall())
+
+    def offenders(found: dict[tuple[str, str], list[str]]) -> str:
+        ranked = sorted(found.items(), key=lambda kv: (-len(kv[1]), names.get(kv[0][0], kv[0][0])))[:10]
+        lines = [f"- **{names.get(r, r)}** ({t}, {len(d)}): {d[0]}" for (r, t), d in ranked]
+        return "\n".join(lines) or "none"
+
+    site = dashboard.site_dir_for(settings.warehouse_path) / "index.html"
     return dg.AssetCheckResult(
         passed=not outcome.blocking,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             **outcome.summary(),
             "warnings": sum(len(v) for v in outcome.warnings.values()),
-            "blocking_failures": dg.MetadataValue.md("\n".join(f"- {w}" for w in worst) or "none"),
+            "reports_with_warnings": len({k[0] for k in outcome.warnings}),
+            "blocking_failures": dg.MetadataValue.md(offenders(outcome.blocking)),
+            "warning_offenders": dg.MetadataValue.md(offenders(outcome.warnings)),
+            "data_docs": dg.MetadataValue.url((outcome.docs_index or docs_dir / "index.html").as_uri()),
+            "dashboard": dg.MetadataValue.url(site.as_uri()),
         },
     )
 
@@ -114,6 +129,32 @@ def warehouse_tables(context: dg.AssetExecutionContext, staged_reports: StagedBa
         }
     )
     return summary
+
+
+@dg.asset(
+    group_name="ingest",
+    ins={"warehouse_tables": dg.AssetIn("warehouse")},
+    description="Static data-quality dashboard (reports, quarantine, warnings, pass rates, per-report detail) "
+    "and the GX Data Docs, built from the published warehouse at every run.",
+)
+def dq_dashboard(
+    context: dg.AssetExecutionContext, settings: GongkaiSettings, warehouse_tables: load.LoadSummary
+) -> dashboard.Site | None:
+    if not settings.warehouse_path.exists():
+        context.add_output_metadata({"built": False})
+        return None
+    site = dashboard.build(settings.warehouse_path)
+    docs = dashboard.docs_dir_for(settings.warehouse_path) / "index.html"
+    context.add_output_metadata(
+        {
+            "dashboard": dg.MetadataValue.url(site.index.as_uri()),
+            "dashboard_path": dg.MetadataValue.path(str(site.index)),
+            "data_docs": dg.MetadataValue.url(docs.as_uri()) if docs.exists() else "not built yet",
+            "reports": site.reports,
+            "runs": site.runs,
+        }
+    )
+    return site
 
 
 def raw_dir_fingerprint(raw_dir: Path) -> str:

@@ -16,7 +16,9 @@ def _dagster_home() -> None:
     `DAGSTER_HOME=$PWD/.dagster dagster dev` shows the runs the CLI made."""
     home = Path(os.environ.get("DAGSTER_HOME") or REPO / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").touch()
+    config = home / "dagster.yaml"
+    if not config.exists() or not config.read_text(encoding="utf-8").strip():  # no telemetry
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
 
 
@@ -42,6 +44,13 @@ def run_ingest(raw_dir: Path, warehouse_path: Path, workers: int = 0, ephemeral:
     return summary, scan, time.perf_counter() - started
 
 
+def dashboard_index(warehouse_path: Path) -> Path:
+    """The dashboard page the ingest job builds for this warehouse."""
+    from pipeline.dashboard import site_dir_for
+
+    return site_dir_for(warehouse_path.resolve()) / "index.html"
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     summary, scan, seconds = run_ingest(Path(args.raw_dir), Path(args.warehouse), args.workers)
     seen = len(scan.to_process) + len(scan.unchanged)
@@ -53,9 +62,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(
         "  " + ", ".join(f"{k} {counts.get(k, 0)}" for k in ("loaded", "partial", "quarantined", "failed", "duplicate"))
     )
+    copies: dict[str, list[str]] = {}  # one line per kept report, not one per copy
     for source_file, status, reason in summary.problems:
-        print(f"  {status:<11} {source_file}: {reason}")
+        if status == "duplicate":
+            copies.setdefault(reason, []).append(source_file)
+        else:
+            print(f"  {status:<11} {source_file}: {reason}")
+    for reason, files in copies.items():
+        print(f"  {'duplicate':<11} {', '.join(files)}: {reason}")
     print(f"warehouse: {Path(args.warehouse).resolve()}  ({seconds:.1f} s)")
+    index = dashboard_index(Path(args.warehouse))
+    if index.exists():
+        print(f"dashboard: {index}  (open in a browser; GX Data Docs linked from it)")
     return 0
 
 

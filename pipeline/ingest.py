@@ -21,8 +21,9 @@ from pipeline import PARSER_VERSION, agencies, form
 from pipeline.document import UnreadableFile
 from pipeline.normalize import STAGING_COLUMNS, to_frames
 from pipeline.parse import ParsedReport, parse_document
+from pipeline.parse.narrative import extract_claims
 from pipeline.readers import read_document
-from pipeline.warehouse import Build, apply_schema, connect, insert_frame
+from pipeline.warehouse import OVERRIDES_KEY, Build, apply_schema, connect, insert_frame, read_state
 
 log = logging.getLogger(__name__)
 PARALLEL_THRESHOLD = 8  # below this many files, a process pool costs more than it saves
@@ -47,6 +48,11 @@ class RawFile:
 class Scan:
     to_process: list[RawFile]
     unchanged: list[RawFile]
+    overrides_changed: bool = False  # data/agencies.csv differs from what the warehouse applied
+
+    @property
+    def needs_load(self) -> bool:
+        return bool(self.to_process) or self.overrides_changed
 
 
 def sha256_file(path: Path) -> str:
@@ -69,6 +75,7 @@ def list_raw(raw_dir: Path) -> list[Path]:
 def scan(raw_dir: Path, published: Path) -> Scan:
     """Which raw files need parsing: new content, or content parsed by another parser version."""
     known: set[str] = set()
+    applied = ""
     if published.exists():
         with connect(published, read_only=True) as con:
             known = {
@@ -77,6 +84,7 @@ def scan(raw_dir: Path, published: Path) -> Scan:
                     "SELECT report_id FROM reports WHERE parser_version = ?", [PARSER_VERSION]
                 ).fetchall()
             }
+            applied = read_state(con, OVERRIDES_KEY)
     todo, unchanged, seen = [], [], set()
     for path in list_raw(raw_dir):
         st = path.stat()
@@ -92,7 +100,8 @@ def scan(raw_dir: Path, published: Path) -> Scan:
         else:
             todo.append(rf)
         seen.add(rf.report_id)
-    return Scan(todo, unchanged)
+    overrides_changed = published.exists() and applied != agencies.overrides_fingerprint()
+    return Scan(todo, unchanged, overrides_changed)
 
 
 @dataclass
@@ -129,7 +138,7 @@ def parse_files(files: list[RawFile], workers: int | None = None) -> list[FileRe
 def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int]:
     """Write the batch into the build file's staging tables (replacing any earlier staging)."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    report_rows, problem_rows, agency_rows = [], [], {}
+    report_rows, problem_rows, agency_rows, claim_rows = [], [], {}, []
     cells: dict[str, list[pd.DataFrame]] = {t: [] for t in form.TABLES}
     for r in results:
         row = {
@@ -151,6 +160,10 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
             staged = to_frames(r.file.report_id, agency.agency_id, r.parsed)
             for table, frame in staged.frames.items():
                 cells[table].append(frame)
+            claim_rows.extend(
+                {"report_id": r.file.report_id, "claim": c.claim, "value": c.value, "quote": c.quote}
+                for c in extract_claims(r.parsed.narrative)
+            )
             problem_rows.extend(
                 {"report_id": r.file.report_id, "table_name": name, "problem": "; ".join(t.problems)}
                 for name, t in r.parsed.tables.items()
@@ -173,6 +186,8 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
         insert_frame(con, "stg_reports", pd.DataFrame(report_rows))
         con.execute("CREATE OR REPLACE TABLE stg_problems (report_id VARCHAR, table_name VARCHAR, problem VARCHAR)")
         insert_frame(con, "stg_problems", pd.DataFrame(problem_rows))
+        con.execute("DELETE FROM narrative_claims WHERE report_id IN (SELECT report_id FROM stg_reports)")
+        insert_frame(con, "narrative_claims", pd.DataFrame(claim_rows))
         for table, frames in cells.items():
             empty = pd.DataFrame(columns=list(STAGING_COLUMNS))
             frame = pd.concat(frames, ignore_index=True) if frames else empty

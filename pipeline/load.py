@@ -2,8 +2,10 @@
 
 Per report and table: a table that could not be read, or that fails a blocking (critical)
 expectation of this run, is quarantined with its reasons; the report's other tables still
-load. Re-ingesting a report replaces its rows (idempotent). Then exactly one report per
-agency and year stays loaded (see ``resolve_duplicates``).
+load. Re-ingesting a report replaces its rows (idempotent). Then the reviewed agency
+overrides are re-applied to every agency (``refresh_agencies``), exactly one report per
+agency and year stays loaded (``resolve_duplicates``), and the cross-year carry-over is
+checked as a non-blocking warning (``check_continuity``).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
-from pipeline import form
+from pipeline import agencies, form
 from pipeline.normalize import TABLE_COLUMNS
-from pipeline.warehouse import insert_frame
+from pipeline.warehouse import OVERRIDES_KEY, insert_frame, write_state
 
 
 class NotValidated(RuntimeError):
@@ -93,7 +95,6 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
     summary = LoadSummary(files=len(staged))
     for i, row in staged.iterrows():
         if row["status"] == "failed":
-            summary.problems.append((row["source_file"], "failed", row["reason"]))
             continue
         bad = [t for t in form.TABLES if (row["report_id"], t) in reasons]
         good = [t for t in form.TABLES if t not in bad]
@@ -103,14 +104,23 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
         staged.at[i, "reason"] = reason
         staged.at[i, "tables_loaded"] = good
         staged.at[i, "tables_quarantined"] = bad
-        if reason:
-            summary.problems.append((row["source_file"], status, reason))
 
     _supersede_changed_files(con, staged)
     con.execute("DELETE FROM reports WHERE report_id IN (SELECT report_id FROM stg_reports)")
     insert_frame(con, "reports", staged)
-    for note in resolve_duplicates(con, staged, run_id):
-        summary.problems.append(note)
+    rekeyed = refresh_agencies(con)
+    keys = pd.concat([staged[["agency_id", "year", "status"]], rekeyed], ignore_index=True)
+    resolve_duplicates(con, keys, run_id)
+    continuity = check_continuity(con, set(keys["agency_id"].dropna()), run_id)
+    # Final statuses only: a copy read as 'partial' and then demoted to 'duplicate' is listed once.
+    summary.problems = (
+        con.execute(
+            "SELECT source_file, status, reason FROM reports WHERE report_id IN (SELECT report_id FROM stg_reports) "
+            "AND reason IS NOT NULL ORDER BY status = 'duplicate', source_file"
+        ).fetchall()
+        + continuity
+    )
+    write_state(con, OVERRIDES_KEY, agencies.overrides_fingerprint())
     summary.statuses = dict(
         con.execute(
             "SELECT status, count(*) FROM reports WHERE report_id IN (SELECT report_id FROM stg_reports) GROUP BY 1"
@@ -218,4 +228,106 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                     ]
                 ),
             )
+    return notes
+
+
+def refresh_agencies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Re-apply data/agencies.csv and the division table to every agency already in the
+    warehouse, so that an analyst's fix reaches reports ingested before it. An agency whose
+    name changes gets a new ``agency_id``: its reports, facts and quarantine rows follow.
+    Returns (agency_id, year, status) of the reports that moved, for duplicate resolution."""
+    moved: list[pd.DataFrame] = []
+    rows = con.execute("SELECT agency_id, coalesce(source_name, name) AS source, * FROM dim_agency").df()
+    for row in rows.itertuples(index=False):
+        record = agencies.describe(row.source)
+        current = {f: getattr(row, f) for f in ("name", "province", "city", "county", "level", "kind", "resolved_by")}
+        wanted = {f: getattr(record, f) for f in current}
+        if record.agency_id == row.agency_id and {k: _none(v) for k, v in current.items()} == wanted:
+            continue
+        con.execute("DELETE FROM dim_agency WHERE agency_id IN (?, ?)", [row.agency_id, record.agency_id])
+        insert_frame(con, "dim_agency", pd.DataFrame([record.__dict__]))
+        if record.agency_id != row.agency_id:
+            for table in ("reports", *(f"{kind}_{t}" for kind in ("fact", "quarantine") for t in TABLE_COLUMNS)):
+                con.execute(f"UPDATE {table} SET agency_id = ? WHERE agency_id = ?", [record.agency_id, row.agency_id])
+            moved.append(
+                con.execute(
+                    "SELECT agency_id, year, status FROM reports "
+                    "WHERE agency_id = ? AND status IN ('loaded', 'partial')",
+                    [record.agency_id],
+                ).df()
+            )
+    return pd.concat(moved, ignore_index=True) if moved else pd.DataFrame(columns=["agency_id", "year", "status"])
+
+
+def _none(value: object) -> object:
+    """NULLs come back from DuckDB as NaN or None; compare them as None."""
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+CONTINUITY_SUITE = "continuity"
+CONTINUITY_RULE = "carried_over_equals_last_year_carried_forward"
+
+
+def check_continuity(con: duckdb.DuckDBPyConnection, agency_ids: set[str], run_id: str) -> list[tuple[str, str, str]]:
+    """FORM.md's cross-year warning: 二、上年结转 (year Y) = 四、结转下年度继续办理 (year Y-1),
+    per applicant column, for the same agency, when both years' applications tables are loaded.
+
+    Non-blocking: every compared pair becomes a ``dq_results`` row (suite 'continuity',
+    severity 'warning') on the year-Y report; a mismatch also becomes a note for the run
+    summary. Blank cells count as 0, as in the statutory arithmetic.
+    """
+    if not agency_ids:
+        return []
+    pairs = con.execute(
+        """
+        WITH loaded AS (
+            SELECT report_id, agency_id, year, source_file FROM reports
+            WHERE agency_id IN (SELECT unnest(?)) AND status IN ('loaded', 'partial')
+              AND list_contains(tables_loaded, 'applications')
+        ), cells AS (
+            SELECT report_id, applicant_type, outcome, coalesce(count, 0) AS n FROM fact_applications
+            WHERE outcome IN ('carried_over', 'carried_forward')
+        )
+        SELECT cur.report_id, cur.source_file, prev.source_file AS prev_file, cur.year, a.applicant_type,
+               a.n AS carried_over, b.n AS carried_forward
+        FROM loaded cur
+        JOIN loaded prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
+        JOIN cells a ON a.report_id = cur.report_id AND a.outcome = 'carried_over'
+        JOIN cells b ON b.report_id = prev.report_id AND b.outcome = 'carried_forward'
+                    AND b.applicant_type = a.applicant_type
+        """,
+        [sorted(agency_ids)],
+    ).df()
+    if pairs.empty:
+        return []
+    order = {m.code: i for i, m in enumerate(form.APPLICANT_TYPES)}
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows, notes = [], []
+    for (report_id, source_file, prev_file, year), group in pairs.groupby(
+        ["report_id", "source_file", "prev_file", "year"], sort=True
+    ):
+        group = group.sort_values("applicant_type", key=lambda s: s.map(order))
+        bad = group[group["carried_over"] != group["carried_forward"]]
+        details = "; ".join(
+            f"{form.TABLE_LABELS_ZH['applications']}: {form.label_zh('applicant_type', r.applicant_type)}: "
+            f"二、上年结转 {int(r.carried_over)} ({int(year)}) ≠ 四、结转下年度继续办理 {int(r.carried_forward)} "
+            f"({int(year) - 1}, {prev_file})"
+            for r in bad.itertuples(index=False)
+        )
+        rows.append(
+            {
+                "run_id": run_id,
+                "validated_at": now,
+                "suite": CONTINUITY_SUITE,
+                "expectation": CONTINUITY_RULE,
+                "report_id": report_id,
+                "success": bad.empty,
+                "details": details or None,
+                "table_name": "applications",
+                "severity": "warning",
+            }
+        )
+        if details:
+            notes.append((source_file, "warning", f"cross-year continuity (not blocking): {details}"))
+    insert_frame(con, "dq_results", pd.DataFrame(rows))
     return notes

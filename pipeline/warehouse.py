@@ -99,6 +99,22 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("dim_frame")
 
 
+OVERRIDES_KEY = "agency_overrides_sha256"  # pipeline_state: the data/agencies.csv last applied
+
+
+def read_state(con: duckdb.DuckDBPyConnection, key: str) -> str:
+    """A value of ``pipeline_state``; '' when unset or when the warehouse predates the table."""
+    try:
+        row = con.execute("SELECT value FROM pipeline_state WHERE key = ?", [key]).fetchone()
+    except duckdb.CatalogException:
+        return ""
+    return row[0] if row else ""
+
+
+def write_state(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO pipeline_state VALUES (?, ?)", [key, value])
+
+
 def dimension_frames() -> dict[str, pd.DataFrame]:
     """The dimension tables, derived from the form definition."""
     outcomes = []

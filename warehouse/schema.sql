@@ -32,6 +32,10 @@ CREATE TABLE IF NOT EXISTS dim_agency (
     level     VARCHAR,   -- province | city | county | township
     kind      VARCHAR    -- people_government | government_department | development_zone | other
 );
+-- Additive: the name as parsed (what data/agencies.csv matches) and who decided the row
+-- ('divisions': cpca's division table; 'override': a reviewed row of data/agencies.csv).
+ALTER TABLE dim_agency ADD COLUMN IF NOT EXISTS source_name VARCHAR;
+ALTER TABLE dim_agency ADD COLUMN IF NOT EXISTS resolved_by VARCHAR;
 
 CREATE TABLE IF NOT EXISTS dim_applicant_type (
     applicant_type VARCHAR PRIMARY KEY,
@@ -117,6 +121,15 @@ CREATE TABLE IF NOT EXISTS dq_results (
     severity     VARCHAR              -- critical (blocks the table) | warning
 );
 
+-- Numbers the narrative states about the tables (pipeline/parse/narrative.py), per report;
+-- the 'narrative' suite compares them with the tables (warnings, never blocking).
+CREATE TABLE IF NOT EXISTS narrative_claims (
+    report_id VARCHAR NOT NULL,
+    claim     VARCHAR NOT NULL,   -- applications_received | reviews | lawsuits
+    value     BIGINT NOT NULL,
+    quote     VARCHAR             -- the words around the number, normalized
+);
+
 -- Analyst views --------------------------------------------------------------------------
 
 CREATE OR REPLACE VIEW v_applications_wide AS
@@ -168,3 +181,10 @@ JOIN dim_agency a USING (agency_id)
 LEFT JOIN apps USING (report_id)
 LEFT JOIN rl USING (report_id)
 WHERE r.status IN ('loaded', 'partial');
+
+-- What the last load applied, so that a run notices when it must re-apply something even
+-- though no raw file changed (e.g. an analyst edited data/agencies.csv).
+CREATE TABLE IF NOT EXISTS pipeline_state (
+    key   VARCHAR PRIMARY KEY,   -- e.g. 'agency_overrides_sha256'
+    value VARCHAR
+);
