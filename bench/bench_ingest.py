@@ -1,7 +1,9 @@
 """Benchmark: read + parse N copies of the sample reports per format (not a timed test).
 
-Prints reports per second per format, serial and through ``parse_files`` (process pool),
-and the peak resident memory of this process and of the pool workers.
+Prints reports per second per format: read + parse serially and through ``parse_files``
+(process pool), and the whole ingest job (scan, parse, stage, Great Expectations, gate,
+publish, dashboard) in-process; then the peak resident memory of this process and of the
+pool workers.
 
     .venv/bin/python bench/bench_ingest.py [-n 20] [--workers 2]
 """
@@ -15,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline.cli import run_ingest
 from pipeline.ingest import parse_files, scan
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -38,7 +41,7 @@ def main() -> None:
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="gongkai_bench_"))
     try:
-        print(f"{'format':6} {'files':>5} {'serial/s':>9} {'pool/s':>8}  failed")
+        print(f"{'format':6} {'files':>5} {'serial/s':>9} {'pool/s':>8} {'job/s':>7}  failed")
         for fmt, pattern in FORMATS.items():
             folder = root / fmt
             _copies(folder, pattern, args.n)
@@ -48,8 +51,11 @@ def main() -> None:
             t1 = time.perf_counter()
             parse_files(files, workers=args.workers)
             t2 = time.perf_counter()
+            run_ingest(folder, root / f"{fmt}.duckdb", workers=args.workers, ephemeral=True)
+            t3 = time.perf_counter()
             failed = sum(r.parsed is None for r in serial)
-            print(f"{fmt:6} {len(files):5d} {len(files) / (t1 - t0):9.1f} {len(files) / (t2 - t1):8.1f}  {failed}")
+            rates = f"{len(files) / (t1 - t0):9.1f} {len(files) / (t2 - t1):8.1f} {len(files) / (t3 - t2):7.1f}"
+            print(f"{fmt:6} {len(files):5d} {rates}  {failed}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -19,7 +19,7 @@ import pandas as pd
 
 from pipeline import PARSER_VERSION, agencies, form
 from pipeline.document import UnreadableFile
-from pipeline.normalize import STAGING_COLUMNS, to_frames
+from pipeline.normalize import staging_frame, to_rows
 from pipeline.parse import ParsedReport, parse_document
 from pipeline.parse.narrative import extract_claims
 from pipeline.readers import read_document
@@ -139,7 +139,7 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
     """Write the batch into the build file's staging tables (replacing any earlier staging)."""
     now = datetime.now(UTC).replace(tzinfo=None)
     report_rows, problem_rows, agency_rows, claim_rows = [], [], {}, []
-    cells: dict[str, list[pd.DataFrame]] = {t: [] for t in form.TABLES}
+    cells: dict[str, list[dict[str, object]]] = {t: [] for t in form.TABLES}
     for r in results:
         row = {
             "report_id": r.file.report_id,
@@ -157,9 +157,9 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
         if r.parsed is not None:
             agency = agencies.describe(r.parsed.agency_name)
             agency_rows[agency.agency_id] = agency.__dict__
-            staged = to_frames(r.file.report_id, agency.agency_id, r.parsed)
-            for table, frame in staged.frames.items():
-                cells[table].append(frame)
+            staged = to_rows(r.file.report_id, agency.agency_id, r.parsed)
+            for table, rows in staged.rows.items():
+                cells[table].extend(rows)
             claim_rows.extend(
                 {"report_id": r.file.report_id, "claim": c.claim, "value": c.value, "quote": c.quote}
                 for c in extract_claims(r.parsed.narrative)
@@ -188,9 +188,8 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
         insert_frame(con, "stg_problems", pd.DataFrame(problem_rows))
         con.execute("DELETE FROM narrative_claims WHERE report_id IN (SELECT report_id FROM stg_reports)")
         insert_frame(con, "narrative_claims", pd.DataFrame(claim_rows))
-        for table, frames in cells.items():
-            empty = pd.DataFrame(columns=list(STAGING_COLUMNS))
-            frame = pd.concat(frames, ignore_index=True) if frames else empty
+        for table, rows in cells.items():
+            frame = staging_frame(rows)
             con.execute(
                 f"CREATE OR REPLACE TABLE stg_{table} (report_id VARCHAR, agency_id VARCHAR, year INTEGER, "
                 "template VARCHAR, row_code VARCHAR, col_code VARCHAR, number DECIMAL(18, 4), number_text VARCHAR, "

@@ -38,10 +38,10 @@ STAGING_COLUMNS = (
 
 @dataclass(frozen=True)
 class Staged:
-    """One report's cells in staging shape, per table."""
+    """One report's cells in staging shape (one dict per cell), per table."""
 
     report_id: str
-    frames: dict[str, pd.DataFrame]
+    rows: dict[str, list[dict[str, object]]]
     numbers_hash: str
 
 
@@ -53,15 +53,22 @@ def cell_kind(table: str, col: str) -> str:
     return "count"
 
 
-def to_frames(report_id: str, agency_id: str, parsed: ParsedReport) -> Staged:
+def to_rows(report_id: str, agency_id: str, parsed: ParsedReport) -> Staged:
     """Every cell read from every table, in staging shape (also for tables with problems:
-    the quarantine shows a person what was read)."""
-    frames = {name: _frame(report_id, agency_id, parsed, parsed.tables[name].cells) for name in form.TABLES}
-    return Staged(report_id, frames, numbers_hash(parsed))
+    the quarantine shows a person what was read). Plain dicts, not a DataFrame per report:
+    the batch becomes one DataFrame per table (``staging_frame``), which is much cheaper."""
+    rows = {name: _rows(report_id, agency_id, parsed, parsed.tables[name].cells) for name in form.TABLES}
+    return Staged(report_id, rows, numbers_hash(parsed))
 
 
-def _frame(report_id: str, agency_id: str, parsed: ParsedReport, cells: Iterable[Cell]) -> pd.DataFrame:
-    rows = [
+def staging_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """A batch of staged cells -> one DataFrame with the staging columns and types."""
+    frame = pd.DataFrame(rows, columns=list(STAGING_COLUMNS))
+    return frame.astype({"year": "int64", "source_page": "Int64"})
+
+
+def _rows(report_id: str, agency_id: str, parsed: ParsedReport, cells: Iterable[Cell]) -> list[dict[str, object]]:
+    return [
         {
             "report_id": report_id,
             "agency_id": agency_id,
@@ -77,8 +84,6 @@ def _frame(report_id: str, agency_id: str, parsed: ParsedReport, cells: Iterable
         }
         for c in cells
     ]
-    frame = pd.DataFrame(rows, columns=list(STAGING_COLUMNS))
-    return frame.astype({"year": "int64", "source_page": "Int64"})
 
 
 def numbers_hash(parsed: ParsedReport) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from html import escape
 from typing import Any
 
@@ -87,6 +88,22 @@ class Data:
     latest: pd.DataFrame  # dq rows of the run that last validated each report
     cells: dict[str, pd.DataFrame]
     claims: pd.DataFrame
+
+    @cached_property
+    def _frames(self) -> dict[str, pd.DataFrame]:
+        return {"latest": self.latest, "claims": self.claims, **self.cells}
+
+    @cached_property
+    def _groups(self) -> dict[str, dict[str, pd.DataFrame]]:
+        return {name: dict(tuple(df.groupby("report_id", sort=False))) for name, df in self._frames.items()}
+
+    def of_report(self, name: str, report_id: str) -> pd.DataFrame:
+        """Rows of one report in 'latest', 'claims' or a cells table, grouped once for all
+        pages (filtering the whole frame per report would be quadratic in the reports)."""
+        frame = self._groups[name].get(report_id)
+        if frame is not None:
+            return frame
+        return self._frames[name].iloc[:0]
 
 
 def load(con: duckdb.DuckDBPyConnection) -> Data:
@@ -474,7 +491,7 @@ def _grid(table: str, df: pd.DataFrame, rows: list[tuple[str, str]], cols: list[
 def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
     """One report: identity and source, its checks, and the three tables as printed."""
     rid = report["report_id"]
-    cells = {t: df[df["report_id"] == rid] for t, df in data.cells.items()}
+    cells = {t: data.of_report(t, rid) for t in data.cells}
     template = report.get("template") if isinstance(report.get("template"), str) else None
     marks = _failing_cells(cells, template)
     status = str(report["status"])
@@ -496,7 +513,8 @@ def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
     ]
     if report.get("reason"):
         head.append(f'<p class="reason" id="reason">{escape(str(report["reason"]))}</p>')
-    checks = data.latest[(data.latest["report_id"] == rid) & ~data.latest["success"]]
+    latest = data.of_report("latest", rid)
+    checks = latest[~latest["success"]]
     rows = [
         [
             _td(escape(str(c["severity"]))),
@@ -505,14 +523,14 @@ def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
         ]
         for _, c in checks.iterrows()
     ]
-    passed = int(data.latest[(data.latest["report_id"] == rid)]["success"].sum())
+    passed = int(latest["success"].sum())
     head.append(f'<h2 id="checks">未通过的检查 · Failed checks ({len(rows)}; {passed} passed)</h2>')
     head.append(
         _table(["severity", "check", "equation / value (both sides)"], rows, "checks")
         if rows
         else "<p>All checks passed.</p>"
     )
-    claims = data.claims[data.claims["report_id"] == rid]
+    claims = data.of_report("claims", rid)
     if not claims.empty:
         head.append("<h2>正文中的数字 · Numbers stated in the narrative</h2>")
         head.append(
