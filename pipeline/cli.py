@@ -51,6 +51,13 @@ def dashboard_index(warehouse_path: Path) -> Path:
     return site_dir_for(warehouse_path.resolve()) / "index.html"
 
 
+def docs_index(warehouse_path: Path) -> Path:
+    """The Great Expectations Data Docs page the check builds for this warehouse."""
+    from pipeline.dashboard import docs_dir_for
+
+    return docs_dir_for(warehouse_path.resolve()) / "index.html"
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     summary, scan, seconds = run_ingest(Path(args.raw_dir), Path(args.warehouse), args.workers)
     seen = len(scan.to_process) + len(scan.unchanged)
@@ -70,10 +77,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"  {status:<11} {source_file}: {reason}")
     for reason, files in copies.items():
         print(f"  {'duplicate':<11} {', '.join(files)}: {reason}")
-    print(f"warehouse: {Path(args.warehouse).resolve()}  ({seconds:.1f} s)")
+    if summary.warnings:
+        print(f"  {summary.warnings} non-blocking warnings (narrative, plausibility, continuity...): see the dashboard")
+    print(f"warehouse:  {Path(args.warehouse).resolve()}  ({seconds:.1f} s)")
     index = dashboard_index(Path(args.warehouse))
     if index.exists():
-        print(f"dashboard: {index}  (open in a browser; GX Data Docs linked from it)")
+        print(f"dashboard:  {index}  (open in a browser)")
+    docs = docs_index(Path(args.warehouse))
+    if docs.exists():
+        print(f"data docs:  {docs}  (Great Expectations: every suite and validation result)")
     return 0
 
 

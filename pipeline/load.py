@@ -33,6 +33,7 @@ class LoadSummary:
     files: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (file, status, reason)
+    warnings: int = 0  # failed non-blocking expectations of this run (narrative, plausibility, ...)
 
 
 def _table_reasons(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[tuple[str, str], list[str]]:
@@ -121,6 +122,9 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
         + continuity
     )
     write_state(con, OVERRIDES_KEY, agencies.overrides_fingerprint())
+    (summary.warnings,) = con.execute(
+        "SELECT count(*) FROM dq_results WHERE run_id = ? AND severity = 'warning' AND NOT success", [run_id]
+    ).fetchone()
     summary.statuses = dict(
         con.execute(
             "SELECT status, count(*) FROM reports WHERE report_id IN (SELECT report_id FROM stg_reports) GROUP BY 1"

@@ -1,5 +1,7 @@
 """The CLI's `show` and the Dagster definitions a user sees in `dagster dev`."""
 
+import shutil
+
 import dagster as dg
 
 from assets.definitions import defs, raw_files_sensor
@@ -43,3 +45,28 @@ def test_sensor_fires_on_new_or_changed_files(tmp_path):
     (raw / "new.txt").write_text("x", encoding="utf-8")
     changed = raw_files_sensor(dg.build_sensor_context(cursor=first.cursor, resources={"settings": settings}))
     assert len(changed.run_requests) == 1
+
+
+def test_ingest_prints_summary_and_paths(tmp_path, monkeypatch, capsys):
+    """What a user sees after `gongkai ingest`: counts, each problem once, duplicate copies
+    grouped under the kept file, warnings, and the paths to open."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    raw = copy_seeds(tmp_path / "raw")
+    shutil.copy2(raw / "000_4878a5074e723ab1.txt", raw / "000_copy.txt")  # same bytes: one report
+    (raw / "001_copy.txt").write_text("转载\n" + (raw / "001_3e089bbee027005d.txt").read_text(encoding="utf-8"))
+    warehouse = tmp_path / "wh" / "g.duckdb"
+    assert main(["ingest", "--raw-dir", str(raw), "--warehouse", str(warehouse)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"gongkai ingest: 7 files seen in {raw}, 6 processed, 1 unchanged (skipped)"
+    assert lines[1] == "  loaded 4, partial 1, quarantined 0, failed 0, duplicate 1"
+    assert lines[2] == (
+        "  partial     003_6e817ece59bf6a07.txt: 二、主动公开政府信息情况: check non_negative_count (件数不得为负) "
+        "fails for 规章 / 本年废止件数 = -1 (printed at line 60)"
+    )
+    assert lines[3] == (
+        "  duplicate   001_copy.txt: duplicate of 001_3e089bbee027005d.txt (same agency, year and numbers)"
+    )
+    assert lines[4] == "  4 non-blocking warnings (narrative, plausibility, continuity...): see the dashboard"
+    assert lines[-2] == f"dashboard:  {warehouse.parent / 'dq_site' / 'index.html'}  (open in a browser)"
+    assert lines[-1].startswith(f"data docs:  {warehouse.parent / 'dq_docs' / 'index.html'}")
+    assert (tmp_path / "dagster_home" / "dagster.yaml").read_text() == "telemetry:\n  enabled: false\n"
