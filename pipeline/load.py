@@ -33,7 +33,7 @@ class LoadSummary:
     files: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (file, status, reason)
-    warnings: int = 0  # failed non-blocking expectations of this run (narrative, plausibility, ...)
+    warnings: int = 0  # failed non-blocking expectations of this run on the reports that stay loaded
 
 
 def _table_reasons(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[tuple[str, str], list[str]]:
@@ -122,8 +122,10 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
         + continuity
     )
     write_state(con, OVERRIDES_KEY, agencies.overrides_fingerprint())
-    (summary.warnings,) = con.execute(
-        "SELECT count(*) FROM dq_results WHERE run_id = ? AND severity = 'warning' AND NOT success", [run_id]
+    (summary.warnings,) = con.execute(  # on the reports that stay loaded, not on their duplicates
+        "SELECT count(*) FROM dq_results d JOIN reports r USING (report_id) "
+        "WHERE d.run_id = ? AND d.severity = 'warning' AND NOT d.success AND r.status IN ('loaded', 'partial')",
+        [run_id],
     ).fetchone()
     summary.statuses = dict(
         con.execute(
