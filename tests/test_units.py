@@ -2,13 +2,16 @@
 
 from decimal import Decimal
 
+import duckdb
 import pytest
 
 from pipeline import agencies
 from pipeline.document import Document, Row, UnreadableFile
+from pipeline.normalize import staging_frame
 from pipeline.parse import parse_document
 from pipeline.parse.metadata import year_of
 from pipeline.parse.values import read_value
+from pipeline.warehouse import insert_frame
 from tests.conftest import RAW
 
 
@@ -96,3 +99,28 @@ def test_vanished_blank_cell_is_a_problem_not_a_guess():
 def test_pre_2019_report_fails():
     with pytest.raises(UnreadableFile, match="pre-2019 format not supported"):
         parse_document(_doc(["某某县人民政府2015年政府信息公开工作年度报告", "一、概述"]))
+
+
+def test_long_digit_runs_are_not_cell_values():
+    """A 15-digit run (a document or phone number) cannot be a count; 14 digits still fit
+    the warehouse's DECIMAL(18, 4)."""
+    assert read_value("123456789012345") is None
+    assert read_value("12345678901234").number == Decimal("12345678901234")
+
+
+def test_staging_frame_keeps_wide_numbers_between_small_ones():
+    """DuckDB infers the type of a column of Python Decimals from a sample of rows; in a
+    700-report batch it inferred DECIMAL(4,0) and failed on 10027. With this layout (wide
+    values off the sample's stride) a plain Decimal column fails the same way; the explicit
+    Arrow type of ``staging_frame`` does not."""
+    numbers = ["10027" if i % 15 == 1 else "1" for i in range(10_500)] + ["1486.23505"]
+    rows = [
+        {"report_id": "r", "agency_id": "a", "year": 2021, "template": "2021", "row_code": "x", "col_code": "y",
+         "number": Decimal(n), "number_text": n, "raw": n, "source_page": None, "source_where": "line 1"}
+        for n in numbers
+    ]  # fmt: skip
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (number DECIMAL(18, 4), number_text VARCHAR)")
+    insert_frame(con, "t", staging_frame(rows)[["number", "number_text"]])
+    assert con.execute("SELECT max(number), count(*) FROM t").fetchone() == (Decimal("10027"), 10_501)
+    assert con.execute("SELECT number FROM t WHERE number_text = '1486.23505'").fetchone() == (Decimal("1486.2350"),)

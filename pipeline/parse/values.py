@@ -20,6 +20,7 @@ PLACEHOLDERS = frozenset({"", "/", "-", "--", "—", "——", "–", "－", "�
 _UNITS = "件|条|个|项|次|人|元|万元"
 _NUMBER = re.compile(rf"^([+-]?)(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?(?:{_UNITS})?$")
 _SPACE = re.compile(r"\s+")
+MAX_INTEGER_DIGITS = 14  # what the warehouse's DECIMAL(18, 4) holds
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,8 @@ def read_value(raw: str) -> Value | None:
         number = Decimal(sign + digits.replace(",", "") + (fraction or ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         return None
+    if number.adjusted() >= MAX_INTEGER_DIGITS:
+        return None  # a document number or phone number, not a count or an amount
     return Value(raw.strip(), number)
 
 
