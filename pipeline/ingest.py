@@ -7,10 +7,12 @@ with a reason; it never stops the other files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -127,12 +129,33 @@ def parse_file(file: RawFile) -> FileResult:
 
 
 def parse_files(files: list[RawFile], workers: int | None = None) -> list[FileResult]:
-    """Parse files, in parallel processes when there are many."""
+    """Parse files, in parallel processes when there are many.
+
+    The readers sit on C libraries (pdfium, lxml): a hostile file can kill its worker
+    process, which breaks the whole pool. The files the broken pool did not finish are then
+    parsed again one per fresh process, so only the file that kills its process fails."""
     workers = workers or min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
         return [parse_file(f) for f in files]
+    done: dict[int, FileResult] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(parse_file, files, chunksize=4))
+        futures = {pool.submit(parse_file, f): i for i, f in enumerate(files)}
+        for future in as_completed(futures):
+            with contextlib.suppress(BrokenProcessPool):
+                done[futures[future]] = future.result()
+    return [done[i] if i in done else _parse_isolated(f) for i, f in enumerate(files)]
+
+
+def _parse_isolated(file: RawFile) -> FileResult:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(parse_file, file).result()
+        except BrokenProcessPool:
+            log.error("the reader process died on %s", file.source_file)
+            return FileResult(file, error=CRASHED)
+
+
+CRASHED = "the reader crashed on this file (its process died); the file is probably damaged: open and re-save it"
 
 
 def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int]:

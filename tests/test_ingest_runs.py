@@ -181,3 +181,29 @@ def test_bundled_raw_folder_ingests(tmp_path):
     summary, scan, _ = run_ingest(RAW, tmp_path / "gongkai.duckdb", ephemeral=True)
     assert len(scan.to_process) >= 5
     assert summary.statuses.get("loaded", 0) >= 4
+
+
+def test_a_file_that_kills_its_reader_process_fails_alone(tmp_path, monkeypatch):
+    """A file on which a C library dies takes its worker process with it; the pool breaks,
+    the unfinished files are parsed again one per process, and only that file fails."""
+    from pipeline import ingest
+
+    raw = copy_seeds(tmp_path / "raw")
+    for i in range(4):  # enough files for the process pool
+        shutil.copy2(RAW / "001_3e089bbee027005d.txt", raw / f"copy_{i}.txt")
+        with open(raw / f"copy_{i}.txt", "a", encoding="utf-8") as f:
+            f.write("\n" * (i + 1))
+    (raw / "crash.txt").write_text("anything", encoding="utf-8")
+    real_read = ingest.read_document
+
+    def read_or_die(path):
+        if path.name == "crash.txt":
+            os._exit(1)  # what a segfault in pdfium looks like from the pool
+        return real_read(path)
+
+    monkeypatch.setattr(ingest, "read_document", read_or_die)  # forked workers inherit it
+    files = ingest.scan(raw, tmp_path / "none.duckdb").to_process
+    results = {r.file.source_file: r for r in ingest.parse_files(files, workers=2)}
+    assert len(results) == 10
+    assert results["crash.txt"].error == ingest.CRASHED
+    assert all(r.parsed is not None for name, r in results.items() if name != "crash.txt")
