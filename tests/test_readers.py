@@ -136,3 +136,27 @@ def test_truncated_pdf_and_docx_fail_clearly(tmp_path):
     docx.write_bytes((RAW / "000_4878a5074e723ab1.docx").read_bytes()[:3000])
     with pytest.raises(UnreadableFile, match=r"\.docx"):
         read_document(docx)
+
+
+def test_title_straddling_the_header_band_stays_whole():
+    """LibreOffice's export of 004's text places the title across the edge of the top 10%
+    band. Cutting the page by area once made a header '…管理委员会 年…报告' (the year's
+    digits fell below the edge) and the agency '…管理委员会年'. Its tables, printed as plain
+    text lines with gaps, cannot be placed in columns: flagged, never guessed."""
+    path = Path(__file__).parent / "fixtures" / "pdf" / "004_text_export_title_at_band_edge.pdf"
+    report = parse_document(read_document(path))
+    assert (report.agency_name, report.year) == ("新乡高新技术产业开发区管理委员会", 2024)
+    assert report.title == "新乡高新技术产业开发区管理委员会2024年政府信息公开工作年度报告"
+    assert report.tables["proactive_disclosure"].problems == [
+        "page 1 line 31: row 行政规范性文件 has 2 values for 3 columns (blank cells cannot be placed in a text copy)"
+    ]
+
+
+def test_a_row_of_numbers_is_not_page_furniture():
+    """Bare page numbers ('3' on every page) must not make a table row of numbers look like
+    a running footer: the furniture key keeps the spaces between numbers."""
+    from pipeline.readers.pdf import _furniture_key
+
+    assert _furniture_key("3") == "#"
+    assert _furniture_key("0 1 0 0 1") == "# # # # #"
+    assert _furniture_key("第 3 页 共 6 页") == "第 # 页 共 # 页"

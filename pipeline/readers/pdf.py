@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -68,7 +69,10 @@ class _Line:
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", normalize(text))
+    """A running header or footer with its numbers masked ('第#页'). Spaces between words
+    are kept, so a row of numbers ('# # #') never looks like a bare page number ('#')."""
+    words = unicodedata.normalize("NFKC", text).split()
+    return " ".join(re.sub(r"\d+", "#", normalize(word)) for word in words)
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -81,22 +85,46 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 
 
 def _page_texts(pdf: pdfium.PdfDocument) -> list[tuple[list[str], list[str], list[str]]]:
-    """Per page: (top band lines, body lines, bottom band lines), via pypdfium2."""
+    """Per page: (top band lines, body lines, bottom band lines), via pypdfium2.
+
+    Lines are built from pdfium's text rectangles and placed in a band by their vertical
+    centre, so a line straddling a band's edge stays whole in one place (cutting the page
+    by area once split a title into a header '…委员会 年…报告' without its year)."""
     out = []
     for page in pdf:
-        width, height = page.get_size()
+        height = page.get_size()[1]
         textpage = page.get_textpage()
-
-        def lines(bottom: float, top: float, tp: pdfium.PdfTextPage = textpage, w: float = width) -> list[str]:
-            text = tp.get_text_bounded(left=0, bottom=bottom, right=w, top=top)
-            return [s.strip() for s in text.splitlines() if s.strip()]
-
-        out.append(
-            (lines(height * (1 - _BAND), height), lines(height * _BAND, height * (1 - _BAND)), lines(0, height * _BAND))
-        )
+        bands: tuple[list[str], list[str], list[str]] = ([], [], [])
+        for centre, text in _text_lines(textpage):
+            band = 0 if centre > height * (1 - _BAND) else (2 if centre < height * _BAND else 1)
+            bands[band].append(text)
+        out.append(bands)
         textpage.close()
         page.close()
     return out
+
+
+def _text_lines(textpage: pdfium.PdfTextPage) -> list[tuple[float, str]]:
+    """(vertical centre, text) of each printed line, top to bottom (PDF y grows upwards)."""
+    segments = []
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top).strip()
+        if text:
+            segments.append(((bottom + top) / 2, bottom, top, left, text))
+    lines: list[list[tuple[float, float, float, float, str]]] = []
+    for seg in sorted(segments, key=lambda seg: (-seg[0], seg[3])):
+        first = lines[-1][0] if lines else None
+        # one line when either centre lies within the other's height: a dash or a digit
+        # ("— 3 —") has a box of another height than the characters around it
+        if first and (first[1] <= seg[0] <= first[2] or seg[1] <= first[0] <= seg[2]):
+            lines[-1].append(seg)
+        else:
+            lines.append([seg])
+    return [
+        (sum(seg[0] for seg in line) / len(line), " ".join(seg[4] for seg in sorted(line, key=lambda seg: seg[3])))
+        for line in lines
+    ]
 
 
 def _table_pages(bodies: list[list[str]]) -> range:
