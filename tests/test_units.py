@@ -124,3 +124,12 @@ def test_staging_frame_keeps_wide_numbers_between_small_ones():
     insert_frame(con, "t", staging_frame(rows)[["number", "number_text"]])
     assert con.execute("SELECT max(number), count(*) FROM t").fetchone() == (Decimal("10027"), 10_501)
     assert con.execute("SELECT number FROM t WHERE number_text = '1486.23505'").fetchone() == (Decimal("1486.2350"),)
+
+
+def test_title_printed_as_a_site_field_loses_its_label():
+    """Printed web pages carry an info block ('名称：…年度报告') above the real title; the
+    label must not become part of the agency name ('名称:高新技术…')."""
+    from pipeline.parse.metadata import find_title
+
+    rows = [Row(("名称：高新技术产业开发区管委会 2023 年政府信息公开工作年度报告",), where="page 1 line 7")]
+    assert find_title(rows) == "高新技术产业开发区管委会2023年政府信息公开工作年度报告"

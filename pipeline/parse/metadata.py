@@ -16,6 +16,8 @@ _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678"
 _CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})年")
 _PERIOD = re.compile(r"统计期限.{0,20}?((?:19|20)\d{2})年1月1日")
 _AS_OF = re.compile(r"截至((?:19|20)\d{2})年12月(?:31日|底|末)")
+# A site's info block prints the title as a field: "名称：…年度报告", "标题:…" (normalized: ':').
+_FIELD_LABEL = re.compile(r"^(?:名称|标题|题名|文章标题|信息名称|文件名称)[:]")
 
 
 def find_title(rows: Sequence[Row]) -> str:
@@ -23,7 +25,7 @@ def find_title(rows: Sequence[Row]) -> str:
     for row in rows[:60]:
         # In a table (a site's 名称/标题 info row) the title is one cell, not the whole row.
         for text in (normalize(c) for c in row.cells) if row.grid else [normalize(" ".join(row.cells))]:
-            text = text.lstrip("#")
+            text = _FIELD_LABEL.sub("", text.lstrip("#"))
             if _TITLE.search(text) and len(text) <= 80:
                 return text
     raise UnreadableFile("not a report: no title line '…政府信息公开工作年度报告' near the top")

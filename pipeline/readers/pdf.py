@@ -4,7 +4,7 @@ Why two libraries: pdfplumber reads ~15 pages/s, pypdfium2 ~80x faster. pypdfium
 page's text, which tells whether there is a text layer at all (a scan has none: the file
 fails, it never yields an empty table) and which pages hold the statutory tables (from the
 page naming 第二十条/申请人情况 to the page naming 五、存在的主要问题). Only those pages go
-through pdfplumber, each once, cropped to the body (without header and footer bands).
+through pdfplumber, each once.
 
 On a table page, ruled tables come from pdfplumber's line geometry: merged cells are ``None``
 and become blank cells, wrapped text inside a cell is joined. Words outside ruled tables are
@@ -12,7 +12,9 @@ grouped into lines; runs of lines holding three or more numbers in aligned colum
 drawn without ruling lines and are read by position: numbers are placed in columns by their x
 position (a missing number is a blank cell, never a shifted one), and the label words around a
 row (wrapped above and below its numbers) are attached to the nearest row. Page furniture
-(page numbers, running headers/footers repeated on several pages) is dropped.
+(page numbers, running headers/footers repeated on several pages) is dropped where it is
+printed: in the top or bottom band of a page. Nothing else is cut by position: a table
+printed down into the bottom margin keeps its last rows.
 """
 
 from __future__ import annotations
@@ -69,10 +71,11 @@ class _Line:
 
 
 def _furniture_key(text: str) -> str:
-    """A running header or footer with its numbers masked ('第#页'). Spaces between words
-    are kept, so a row of numbers ('# # #') never looks like a bare page number ('#')."""
-    words = unicodedata.normalize("NFKC", text).split()
-    return " ".join(re.sub(r"\d+", "#", normalize(word)) for word in words)
+    """A running header or footer with its numbers masked ('第#页'), spaces ignored (the two
+    PDF libraries space words differently) except between numbers, so that a row of numbers
+    ('#_#_#') never looks like a bare page number ('#')."""
+    text = re.sub(r"(?<=\d)\s+(?=\d)", "_", unicodedata.normalize("NFKC", text))
+    return re.sub(r"\d+", "#", normalize(text))
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -84,21 +87,18 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         raise UnreadableFile(f"damaged PDF, cannot be opened: {exc}") from exc
 
 
-def _page_texts(pdf: pdfium.PdfDocument) -> list[tuple[list[str], list[str], list[str]]]:
-    """Per page: (top band lines, body lines, bottom band lines), via pypdfium2.
+def _page_texts(pdf: pdfium.PdfDocument) -> list[list[tuple[str, bool]]]:
+    """Per page, its lines top to bottom as (text, in a header/footer band), via pypdfium2.
 
-    Lines are built from pdfium's text rectangles and placed in a band by their vertical
-    centre, so a line straddling a band's edge stays whole in one place (cutting the page
-    by area once split a title into a header '…委员会 年…报告' without its year)."""
+    Lines are built from pdfium's text rectangles and placed by their vertical centre, so a
+    line straddling a band's edge stays whole (cutting the page by area once split a title
+    into a header '…委员会 年…报告' without its year)."""
     out = []
     for page in pdf:
         height = page.get_size()[1]
         textpage = page.get_textpage()
-        bands: tuple[list[str], list[str], list[str]] = ([], [], [])
-        for centre, text in _text_lines(textpage):
-            band = 0 if centre > height * (1 - _BAND) else (2 if centre < height * _BAND else 1)
-            bands[band].append(text)
-        out.append(bands)
+        lines = _text_lines(textpage)
+        out.append([(text, not height * _BAND <= centre <= height * (1 - _BAND)) for centre, text in lines])
         textpage.close()
         page.close()
     return out
@@ -127,11 +127,11 @@ def _text_lines(textpage: pdfium.PdfTextPage) -> list[tuple[float, str]]:
     ]
 
 
-def _table_pages(bodies: list[list[str]]) -> range:
-    start = next((i for i, lines in enumerate(bodies) if _START.search(normalize("".join(lines)))), None)
+def _table_pages(pages: list[list[str]]) -> range:
+    start = next((i for i, lines in enumerate(pages) if _START.search(normalize("".join(lines)))), None)
     if start is None:
         return range(0)
-    end = next((i for i in range(start, len(bodies)) if _END.search(normalize("".join(bodies[i])))), len(bodies) - 1)
+    end = next((i for i in range(start, len(pages)) if _END.search(normalize("".join(pages[i])))), len(pages) - 1)
     return range(start, end + 1)
 
 
@@ -262,9 +262,8 @@ def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[floa
 def _plumber_page(page: pdfplumber.page.Page, number: int, repeated: set[str]) -> list[Row]:
     """One table page: ruled tables by geometry, the rest by word positions."""
     height = float(page.height)
-    body = page.crop((0, height * _BAND, float(page.width), height * (1 - _BAND)), strict=False)
     items: list[tuple[float, Row]] = []
-    tables = body.find_tables()
+    tables = page.find_tables()
     for t_index, table in enumerate(tables, start=1):
         for r_index, (row, cells) in enumerate(zip(table.rows, table.extract(), strict=True), start=1):
             texts = tuple((c or "").replace("\n", "").strip() for c in cells)
@@ -277,8 +276,12 @@ def _plumber_page(page: pdfplumber.page.Page, number: int, repeated: set[str]) -
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
         return not any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in boxes)
 
-    words = [_Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in body.extract_words() if outside(w)]
-    lines = [line for line in _group_lines(words) if not _is_furniture(line.text, repeated)]
+    def furniture(line: _Line) -> bool:
+        in_band = not height * _BAND <= line.mid <= height * (1 - _BAND)
+        return in_band and _is_furniture(line.text, repeated)
+
+    words = [_Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in page.extract_words() if outside(w)]
+    lines = [line for line in _group_lines(words) if not furniture(line)]
     items.extend(_unruled(lines, number, len(tables) + 1))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
@@ -291,26 +294,21 @@ def read(data: bytes) -> Document:
         pages = _page_texts(pdf)
     finally:
         pdf.close()
-    if sum(len(normalize("".join(top + body + bottom))) for top, body, bottom in pages) < _MIN_TEXT:
+    if sum(len(normalize(text)) for lines in pages for text, _ in lines) < _MIN_TEXT:
         raise UnreadableFile("no text layer (scanned)")
-    bands = Counter(_furniture_key(s) for top, _, bottom in pages for s in set(top + bottom))
+    bands = Counter(_furniture_key(text) for lines in pages for text in {t for t, in_band in lines if in_band})
     repeated = {key for key, n in bands.items() if n >= 2 and len(pages) >= 2}
-    table_pages = _table_pages([body for _, body, _ in pages])
+    table_pages = _table_pages([[text for text, _ in lines] for lines in pages])
     rows: list[Row] = []
     plumber = pdfplumber.open(io.BytesIO(data)) if table_pages else None
     try:
-        for index, (top, body, bottom) in enumerate(pages):
+        for index, lines in enumerate(pages):
             number = index + 1
-            band_rows = [s for s in top if not _is_furniture(s, repeated)]
-            rows.extend(Row((s,), where=f"page {number} header", page=number) for s in band_rows)
             if plumber is not None and index in table_pages:
                 rows.extend(_plumber_page(plumber.pages[index], number, repeated))
-            else:
-                rows.extend(
-                    Row((s,), where=f"page {number} line {i}", page=number) for i, s in enumerate(body, start=1)
-                )
-            band_rows = [s for s in bottom if not _is_furniture(s, repeated)]
-            rows.extend(Row((s,), where=f"page {number} footer", page=number) for s in band_rows)
+                continue
+            kept = [text for text, in_band in lines if not (in_band and _is_furniture(text, repeated))]
+            rows.extend(Row((t,), where=f"page {number} line {i}", page=number) for i, t in enumerate(kept, start=1))
     finally:
         if plumber is not None:
             plumber.close()
