@@ -77,3 +77,38 @@ def test_no_check_when_a_year_is_missing(raw, tmp_path):
     shutil.copy2(RAW / "003_6e817ece59bf6a07.txt", raw / "003_6e817ece59bf6a07.txt")
     run_ingest(raw, tmp_path / "g.duckdb", ephemeral=True)
     assert _continuity(tmp_path / "g.duckdb") == []
+
+
+def _history_checks(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "SELECT r.source_file, d.success, d.details FROM dq_results d JOIN reports r USING (report_id) "
+            "WHERE d.expectation = 'applications_vs_history' ORDER BY d.validated_at"
+        ).fetchall()
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("34 4 0 1 2 0 41", (True, None)),  # (41 + 5) / (25 + 5) = 1.5
+        (
+            "34 4 0 1 2 0 410",  # (410 + 5) / (25 + 5) = 13.8: an order of magnitude
+            (
+                False,
+                "三、收到和处理政府信息公开申请情况: implausible value (applications_vs_history): "
+                "一、本年新收 总计 = 410, far from this agency's earlier years (mean 25 over 1 loaded years)",
+            ),
+        ),
+    ],
+)
+def test_new_applications_compared_with_the_agencys_earlier_years(raw, tmp_path, printed, expected):
+    """2020 prints 25 new applications; 2021, ingested the next night, is compared with it."""
+    warehouse = tmp_path / "g.duckdb"
+    shutil.copy2(RAW / F2020, raw / F2020)
+    run_ingest(raw, warehouse, ephemeral=True)
+    text = (RAW / F2021).read_text(encoding="utf-8")
+    row = "一、本年新收政府信息公开申请数量 34 4 0 1 2 0 41"
+    assert row in text
+    (raw / F2021).write_text(text.replace(row, row.replace("34 4 0 1 2 0 41", printed)), encoding="utf-8")
+    run_ingest(raw, warehouse, ephemeral=True)
+    assert _history_checks(warehouse) == [(F2021, *expected)]
