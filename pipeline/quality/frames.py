@@ -81,24 +81,37 @@ def _report_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per report: the table numbers the narrative and plausibility checks compare with."""
-    apps = staging(con, "applications")
-    apps = apps[(apps["row_code"] == "new_received") & (apps["col_code"] == "total")]
-    rl = staging(con, "review_litigation")
-    rl = rl[rl["col_code"] == "total"]
-    pd_ = staging(con, "proactive_disclosure")
-    fee = pd_[(pd_["row_code"] == "administrative_fee") & (pd_["col_code"] == "fee_amount")]
+    """Per report (the index): the table numbers the narrative and plausibility checks compare
+    with. Summed in DuckDB, so both frames get one small row per report instead of pulling
+    three staging tables into pandas each. Tables that could not be read are left out."""
 
-    def total(df: pd.DataFrame) -> pd.Series:
-        return df.assign(n=df["number"].astype("float64").fillna(0.0)).groupby("report_id")["n"].sum()
+    def read(table: str) -> str:
+        return (
+            f"stg_{table} s WHERE NOT EXISTS (SELECT 1 FROM stg_problems p "
+            f"WHERE p.report_id = s.report_id AND p.table_name = '{table}')"
+        )
 
-    return pd.DataFrame(
-        {
-            "applications_received": total(apps),
-            "reviews": total(rl[rl["row_code"] == "administrative_review"]),
-            "lawsuits": total(rl[rl["row_code"] != "administrative_review"]),
-            "fee_amount": fee.groupby("report_id")["number"].first().astype("float64"),
-        }
+    return (
+        con.execute(
+            f"""
+            WITH apps AS (
+                SELECT report_id, sum(coalesce(number, 0))::DOUBLE AS applications_received
+                FROM {read("applications")} AND row_code = 'new_received' AND col_code = 'total' GROUP BY 1
+            ), rl AS (
+                SELECT report_id,
+                    (sum(coalesce(number, 0)) FILTER (row_code = 'administrative_review'))::DOUBLE AS reviews,
+                    (sum(coalesce(number, 0)) FILTER (row_code <> 'administrative_review'))::DOUBLE AS lawsuits
+                FROM {read("review_litigation")} AND col_code = 'total' GROUP BY 1
+            ), fee AS (
+                SELECT report_id, any_value(number)::DOUBLE AS fee_amount
+                FROM {read("proactive_disclosure")} AND row_code = 'administrative_fee' AND col_code = 'fee_amount'
+                GROUP BY 1
+            )
+            SELECT * FROM apps FULL JOIN rl USING (report_id) FULL JOIN fee USING (report_id)
+            """
+        )
+        .df()
+        .set_index("report_id")
     )
 
 
@@ -123,45 +136,26 @@ def _narrative(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _plausibility(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per report: the fee amount, new applications, and the agency's earlier loaded years."""
     reports = _report_frame(con)
-    totals = _totals(con)
     history = con.execute(
-        "SELECT f.agency_id, f.year, sum(coalesce(f.count, 0)) AS n FROM fact_applications f "
+        "SELECT f.agency_id, f.year AS earlier_year, sum(coalesce(f.count, 0))::DOUBLE AS n FROM fact_applications f "
         "JOIN reports r USING (report_id) WHERE r.status IN ('loaded', 'partial') "
         "AND f.outcome = 'new_received' AND f.applicant_type = 'total' "
         "AND f.report_id NOT IN (SELECT report_id FROM stg_reports) GROUP BY 1, 2"
     ).df()
-    rows = []
-    for rep in reports.itertuples(index=False):
-        new = totals.at[rep.report_id, "applications_received"] if rep.report_id in totals.index else float("nan")
-        fee = totals.at[rep.report_id, "fee_amount"] if rep.report_id in totals.index else float("nan")
-        earlier = history[(history["agency_id"] == rep.agency_id) & (history["year"] < rep.year)]["n"]
-        mean = float(earlier.mean()) if len(earlier) else float("nan")
-        ratio = (new + 5) / (mean + 5) if len(earlier) and pd.notna(new) else float("nan")
-        rows.append(
-            {
-                "report_id": rep.report_id,
-                "agency_kind": rep.agency_kind,
-                "template": rep.template,
-                "fee_amount": fee,
-                "applications_received": new,
-                "history_years": len(earlier),
-                "history_mean": mean,
-                "history_ratio": ratio,
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "report_id",
-            "agency_kind",
-            "template",
-            "fee_amount",
-            "applications_received",
-            "history_years",
-            "history_mean",
-            "history_ratio",
-        ],
+    pairs = reports[["report_id", "agency_id", "year"]].merge(history, on="agency_id")
+    earlier = (
+        pairs[pairs["earlier_year"] < pairs["year"]]
+        .groupby("report_id")["n"]
+        .agg(history_years="count", history_mean="mean")
     )
+    frame = reports.join(_totals(con)[["fee_amount", "applications_received"]], on="report_id").join(
+        earlier, on="report_id"
+    )
+    frame["history_years"] = frame["history_years"].fillna(0).astype("int64")
+    # NaN without earlier years or without this year's number: the row_condition skips it
+    frame["history_ratio"] = (frame["applications_received"] + 5) / (frame["history_mean"] + 5)
+    columns = ["report_id", "agency_kind", "template", "fee_amount", "applications_received"]
+    return frame[[*columns, "history_years", "history_mean", "history_ratio"]]
 
 
 def _completeness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

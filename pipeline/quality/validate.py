@@ -182,27 +182,21 @@ def _record(
         raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: {res.exception_info.get('exception_message')}")
     severity = exp["severity"]
     failures: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for bad in res.result.get("unexpected_index_list") or []:
+    unexpected = res.result.get("unexpected_index_list") or []
+    index = meta["index"]
+    # one lookup table per result, not a scan of the whole frame per failing row
+    position = {key: i for i, key in enumerate(zip(*(frame[c] for c in index), strict=True))} if unexpected else {}
+    for bad in unexpected:
+        key = tuple(bad[c] for c in index)
+        row = frame.iloc[position[key]]
         if meta["frame"] == "cells":
-            key = (bad["report_id"], bad["table_name"], bad["row_code"], bad["col_code"])
-            row = frame[
-                (frame["report_id"] == key[0])
-                & (frame["table_name"] == key[1])
-                & (frame["row_code"] == key[2])
-                & (frame["col_code"] == key[3])
-            ].iloc[0]
             detail = _cell_detail(row.to_dict(), exp, where_of.get(key, "?"))
             table = bad["table_name"]
         elif meta["frame"] in _WARNING_DETAIL:
-            mask = pd.Series(True, index=frame.index)
-            for column in meta["index"]:
-                mask &= frame[column] == bad[column]
-            detail = _WARNING_DETAIL[meta["frame"]](frame[mask].iloc[0], exp)
+            detail = _WARNING_DETAIL[meta["frame"]](row, exp)
             table = exp["meta"]["table"]
         else:
-            index = meta["index"]
-            mask = (frame[index[0]] == bad[index[0]]) & (frame[index[1]] == bad[index[1]])
-            detail = _equation_detail(frame[mask].iloc[0], exp, meta["frame"], _term_dims(meta["frame"]))
+            detail = _equation_detail(row, exp, meta["frame"], _term_dims(meta["frame"]))
             table = meta["table"]
         failures[(bad["report_id"], table)].append(detail)
     if meta["frame"] in _WARNING_DETAIL:
