@@ -166,7 +166,7 @@ def _supersede_changed_files(con: duckdb.DuckDBPyConnection, staged: pd.DataFram
         )
 
 
-def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run_id: str) -> list[tuple[str, str, str]]:
+def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run_id: str) -> None:
     """Keep exactly one loaded report per agency and year.
 
     Prefer a copy that passes every check ('loaded' over 'partial'). Among those, copies with
@@ -175,7 +175,6 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
     conflict is recorded in ``reports.reason`` and as a warning in ``dq_results``.
     """
     keys = staged.loc[staged["status"].isin(["loaded", "partial"]), ["agency_id", "year"]].drop_duplicates()
-    notes = []
     now = datetime.now(UTC).replace(tzinfo=None)
     for agency_id, year in keys.itertuples(index=False):
         rows = con.execute(
@@ -203,7 +202,6 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                 "WHERE report_id = ?",
                 [winner["report_id"], why, loser.report_id],
             )
-            notes.append((loser.source_file, "duplicate", why))
         _delete_facts(con, list(losers["report_id"]), quarantine_too=True)
         if conflict:
             others = ", ".join(losers["source_file"])
@@ -234,7 +232,6 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                     ]
                 ),
             )
-    return notes
 
 
 def refresh_agencies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
