@@ -10,8 +10,10 @@ from pipeline import agencies
 from pipeline.document import Row, UnreadableFile
 from pipeline.parse.values import normalize
 
-_TITLE = re.compile(r"政府信息公开(?:工作)?年度报告")
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
+# Shared with the PDF reader, which joins a title wrapped over two lines.
+TITLE = re.compile(r"政府信息公开(?:工作)?年度报告")
+YEAR = re.compile(r"((?:19|20)\d{2})年")
+TITLE_MAX_CHARS = 80
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 _CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})年")
 _PERIOD = re.compile(r"统计期限.{0,20}?((?:19|20)\d{2})年1月1日")
@@ -26,7 +28,7 @@ def find_title(rows: Sequence[Row]) -> str:
         # In a table (a site's 名称/标题 info row) the title is one cell, not the whole row.
         for text in (normalize(c) for c in row.cells) if row.grid else [normalize(" ".join(row.cells))]:
             text = _FIELD_LABEL.sub("", text.lstrip("#"))
-            if _TITLE.search(text) and len(text) <= 80:
+            if TITLE.search(text) and len(text) <= TITLE_MAX_CHARS:
                 return text
     raise UnreadableFile("not a report: no title line '…政府信息公开工作年度报告' near the top")
 
@@ -35,7 +37,7 @@ def year_of(title: str, body: str) -> int:
     """Year from the title; else from the statistics period (统计期限 …年1月1日); else from
     the body. A narrative mention of another year never overrides the title or the period."""
     for text in (title, title.translate(_CN_DIGITS)):
-        match = _YEAR.search(text) or (_CN_YEAR.search(text) and _YEAR.search(text.translate(_CN_DIGITS)))
+        match = YEAR.search(text) or (_CN_YEAR.search(text) and YEAR.search(text.translate(_CN_DIGITS)))
         if match:
             return int(match.group(1))
     text = normalize(body)
@@ -52,7 +54,7 @@ def year_from_body(text: str) -> int | None:
     """The year the body talks about most (a report narrates its own year; the next year's
     plans and last year's comparisons are mentioned less). Ties go to the earlier year, the
     one a plan for "next year" is not; None when no year is mentioned."""
-    counts = Counter(int(y) for y in _YEAR.findall(text.translate(_CN_DIGITS)))
+    counts = Counter(int(y) for y in YEAR.findall(text.translate(_CN_DIGITS)))
     if not counts:
         return None
     return max(counts.items(), key=lambda kv: (kv[1], -kv[0]))[0]

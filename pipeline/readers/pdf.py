@@ -29,14 +29,21 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from pipeline.document import Document, Row, UnreadableFile
+from pipeline.parse.metadata import TITLE, TITLE_MAX_CHARS, YEAR
 from pipeline.parse.values import is_value, normalize
 
 _START = re.compile(r"第二十条|申请人情况|本列数据的勾稽关系")
 _END = re.compile(r"存在的主要问题|主要问题及改进")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第?\s*\d+\s*页?(?:\s*[/共]\s*\d+\s*页?)?)[-—–－\s]*$")
-_TITLE = re.compile(r"政府信息公开(?:工作)?年度报告")
-_YEAR = re.compile(r"(?:19|20)\d{2}年")
 _BAND = 0.1  # top and bottom 10% of a page: where headers, footers and page numbers live
+
+
+def _in_band(y: float, height: float) -> bool:
+    """Whether a line at ``y`` lies in the top or bottom band (symmetric, so it holds for
+    pdfium's bottom-up and pdfplumber's top-down coordinates alike)."""
+    return not height * _BAND <= y <= height * (1 - _BAND)
+
+
 _MIN_TEXT = 20  # characters of text on all pages together below which the PDF is a scan
 
 
@@ -98,7 +105,7 @@ def _page_texts(pdf: pdfium.PdfDocument) -> list[list[tuple[str, bool]]]:
         height = page.get_size()[1]
         textpage = page.get_textpage()
         lines = _text_lines(textpage)
-        out.append([(text, not height * _BAND <= centre <= height * (1 - _BAND)) for centre, text in lines])
+        out.append([(text, _in_band(centre, height)) for centre, text in lines])
         textpage.close()
         page.close()
     return out
@@ -276,12 +283,10 @@ def _plumber_page(page: pdfplumber.page.Page, number: int, repeated: set[str]) -
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
         return not any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in boxes)
 
-    def furniture(line: _Line) -> bool:
-        in_band = not height * _BAND <= line.mid <= height * (1 - _BAND)
-        return in_band and _is_furniture(line.text, repeated)
-
     words = [_Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in page.extract_words() if outside(w)]
-    lines = [line for line in _group_lines(words) if not furniture(line)]
+    lines = [
+        line for line in _group_lines(words) if not (_in_band(line.mid, height) and _is_furniture(line.text, repeated))
+    ]
     items.extend(_unruled(lines, number, len(tables) + 1))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
@@ -320,10 +325,10 @@ def _join_title(rows: list[Row]) -> list[Row]:
     one row, so the parser sees the whole title with its agency and year."""
     for i in range(min(len(rows) - 1, 20)):
         first, second = normalize(" ".join(rows[i].cells)), normalize(" ".join(rows[i + 1].cells))
-        if _TITLE.search(first):
+        if TITLE.search(first):
             break
-        wrapped = not _TITLE.search(second) or (_YEAR.search(first) and not _YEAR.search(second))
-        if wrapped and _TITLE.search(first + second) and len(first + second) <= 80:
+        wrapped = not TITLE.search(second) or (YEAR.search(first) and not YEAR.search(second))
+        if wrapped and TITLE.search(first + second) and len(first + second) <= TITLE_MAX_CHARS:
             joined = Row((rows[i].cells[0] + rows[i + 1].cells[0],), where=rows[i].where, page=rows[i].page)
             return [*rows[:i], joined, *rows[i + 2 :]]
     return rows
