@@ -86,7 +86,6 @@ def statutory_arithmetic(settings: GongkaiSettings, staged_reports: StagedBatch)
         lines = [f"- **{names.get(r, r)}** ({t}, {len(d)}): {d[0]}" for (r, t), d in ranked]
         return "\n".join(lines) or "none"
 
-    site = dashboard.site_dir_for(settings.warehouse_path) / "index.html"
     return dg.AssetCheckResult(
         passed=not outcome.blocking,
         severity=dg.AssetCheckSeverity.WARN,
@@ -96,8 +95,8 @@ def statutory_arithmetic(settings: GongkaiSettings, staged_reports: StagedBatch)
             "reports_with_warnings": len({k[0] for k in outcome.warnings}),
             "blocking_failures": dg.MetadataValue.md(offenders(outcome.blocking)),
             "warning_offenders": dg.MetadataValue.md(offenders(outcome.warnings)),
-            "data_docs": dg.MetadataValue.url((outcome.docs_index or docs_dir / "index.html").as_uri()),
-            "dashboard": dg.MetadataValue.url(site.as_uri()),
+            "data_docs": dg.MetadataValue.url(dashboard.docs_index_for(settings.warehouse_path).as_uri()),
+            "dashboard": dg.MetadataValue.url(dashboard.site_index_for(settings.warehouse_path).as_uri()),
         },
     )
 
@@ -134,8 +133,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, staged_reports: StagedBa
 @dg.asset(
     group_name="ingest",
     ins={"warehouse_tables": dg.AssetIn("warehouse")},
-    description="Static data-quality dashboard (reports, quarantine, warnings, pass rates, per-report detail) "
-    "and the GX Data Docs, built from the published warehouse at every run.",
+    description="Static data-quality dashboard (reports, quarantine, warnings, pass rates, per-report detail), "
+    "built from the published warehouse at every run; it links the GX Data Docs the check builds.",
 )
 def dq_dashboard(
     context: dg.AssetExecutionContext, settings: GongkaiSettings, warehouse_tables: load.LoadSummary
@@ -144,7 +143,7 @@ def dq_dashboard(
         context.add_output_metadata({"built": False})
         return None
     site = dashboard.build(settings.warehouse_path)
-    docs = dashboard.docs_dir_for(settings.warehouse_path) / "index.html"
+    docs = dashboard.docs_index_for(settings.warehouse_path)
     context.add_output_metadata(
         {
             "dashboard": dg.MetadataValue.url(site.index.as_uri()),

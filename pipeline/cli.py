@@ -44,20 +44,6 @@ def run_ingest(raw_dir: Path, warehouse_path: Path, workers: int = 0, ephemeral:
     return summary, scan, time.perf_counter() - started
 
 
-def dashboard_index(warehouse_path: Path) -> Path:
-    """The dashboard page the ingest job builds for this warehouse."""
-    from pipeline.dashboard import site_dir_for
-
-    return site_dir_for(warehouse_path.resolve()) / "index.html"
-
-
-def docs_index(warehouse_path: Path) -> Path:
-    """The Great Expectations Data Docs page the check builds for this warehouse."""
-    from pipeline.dashboard import docs_dir_for
-
-    return docs_dir_for(warehouse_path.resolve()) / "index.html"
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     summary, scan, seconds = run_ingest(Path(args.raw_dir), Path(args.warehouse), args.workers)
     seen = len(scan.to_process) + len(scan.unchanged)
@@ -80,10 +66,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if summary.warnings:
         print(f"  {summary.warnings} non-blocking warnings (narrative, plausibility, continuity...): see the dashboard")
     print(f"warehouse:  {Path(args.warehouse).resolve()}  ({seconds:.1f} s)")
-    index = dashboard_index(Path(args.warehouse))
+    from pipeline.dashboard import docs_index_for, site_index_for
+
+    index = site_index_for(Path(args.warehouse).resolve())
     if index.exists():
         print(f"dashboard:  {index}  (open in a browser)")
-    docs = docs_index(Path(args.warehouse))
+    docs = docs_index_for(Path(args.warehouse).resolve())
     if docs.exists():
         print(f"data docs:  {docs}  (Great Expectations: every suite and validation result)")
     return 0

@@ -42,10 +42,20 @@ def docs_dir_for(warehouse_path: Path) -> Path:
     return warehouse_path.parent / "dq_docs"
 
 
+def site_index_for(warehouse_path: Path) -> Path:
+    """The dashboard's front page for a warehouse file (what `gongkai ingest` prints)."""
+    return site_dir_for(warehouse_path) / "index.html"
+
+
+def docs_index_for(warehouse_path: Path) -> Path:
+    """The GX Data Docs front page for a warehouse file (built by the arithmetic check)."""
+    return docs_dir_for(warehouse_path) / "index.html"
+
+
 def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path | None = None) -> Site:
     """Write the dashboard for the published warehouse; returns the index page."""
     site_dir = site_dir or site_dir_for(warehouse_path)
-    docs_index = docs_index or docs_dir_for(warehouse_path) / "index.html"
+    docs_index = docs_index or docs_index_for(warehouse_path)
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
         data = pages.load(con)
@@ -77,4 +87,4 @@ def _plotly_js() -> str:
     return get_plotlyjs()
 
 
-__all__ = ["Site", "build", "docs_dir_for", "site_dir_for"]
+__all__ = ["Site", "build", "docs_dir_for", "docs_index_for", "site_dir_for", "site_index_for"]

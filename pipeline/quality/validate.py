@@ -45,7 +45,6 @@ class Validation:
     blocking: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     warnings: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     expectations_run: int = 0
-    docs_index: Path | None = None
 
     def summary(self) -> dict[str, int]:
         failed = [r for r in self.dq_rows if not r["success"]]
@@ -97,8 +96,7 @@ def run(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None = Non
     """Validate the staged batch in ``con`` with every committed suite.
 
     With ``docs_dir``, GX also renders its Data Docs site there (every suite, every
-    validation result of this batch, failing rows named by report_id); ``docs_index`` of the
-    result is then the site's index.html.
+    validation result of this batch, failing rows named by report_id).
     """
     import great_expectations as gx  # costs seconds: import only where validation runs
     from great_expectations.core.run_identifier import RunIdentifier
@@ -144,7 +142,6 @@ def run(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None = Non
             _record(outcome, name, exp, res, frame, meta, reports, run_id, validated_at, where_of)
     if docs_dir is not None:
         context.build_data_docs(site_names=[DOCS_SITE])
-        outcome.docs_index = docs_dir / "index.html"
     return outcome
 
 
