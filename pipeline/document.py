@@ -30,6 +30,10 @@ class Document:
     rows: list[Row] = field(default_factory=list)
     file_type: str = "txt"
     encoding: str | None = None
+    # What the file says about itself outside the body: a PDF's metadata Title, an HTML
+    # page's <title> and meta fields (keys: 'title', 'author', 'publisher', ...). Identity
+    # falls back to these when the printed title lacks the agency.
+    meta: dict[str, str] = field(default_factory=dict)
 
     def text(self) -> str:
         """All text, one row per line, cells joined by a space (for title and narrative)."""
