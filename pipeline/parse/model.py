@@ -31,6 +31,9 @@ class TableRead:
     name: str
     cells: list[Cell] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Non-blocking findings of the reader (a stray number ignored, a wrapped label joined
+    # approximately): recorded as warnings, never a reason to quarantine.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
