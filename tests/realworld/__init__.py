@@ -1,0 +1,1 @@
+"""Worked examples on the six real reports of ../shared/realworld/ (expected cells typed by hand)."""
