@@ -1,71 +1,58 @@
 """Document -> ParsedReport: where the rows of any file become statutory table cells.
 
-Steps: find the title (agency, year); find where the tables are; read the applications
-table with each template and keep the one whose rows match (the template is recognized from
-the table itself, not from the year); read the proactive table of that template and the
-review/litigation row.
+Steps: find the title (agency, year); find where the tables are (``tables``); tell the
+template from the tables themselves; map each table's rows onto the form's cells with the one
+recognizer every format shares (``recognize``; table 四 in ``review``).
 """
 
 from __future__ import annotations
 
 from pipeline import form
 from pipeline.document import Document, UnreadableFile
-from pipeline.parse.metadata import agency_of, find_title, year_of
+from pipeline.parse.metadata import find_title, resolve_agency, year_of
 from pipeline.parse.model import Cell, ParsedReport, TableRead
-from pipeline.parse.tables import (
-    application_slots,
-    find_regions,
-    match_rows,
-    proactive_slots,
-    read_review,
-    review_region_end,
-)
+from pipeline.parse.recognize import applications_spec, proactive_spec, recognize
+from pipeline.parse.review import read_review
+from pipeline.parse.tables import cut_long_lines, find_regions, template_of
 
 __all__ = ["Cell", "ParsedReport", "TableRead", "parse_document"]
 
 
 def parse_document(doc: Document) -> ParsedReport:
     """Read identity and tables. Raises UnreadableFile when this is not a readable report."""
-    title = find_title(doc.rows)
+    title = find_title(doc.rows, doc.meta)
     body = doc.text()
-    year = year_of(title, body)
+    year = year_of(title, body, doc.meta.get("title", ""))
     if year < 2019:
         raise UnreadableFile("pre-2019 format not supported")
-    agency = agency_of(title, body)
+    _, agency = resolve_agency(title, body, doc.rows, doc.meta)
 
-    regions = find_regions(doc.rows)
-    if regions.proactive is None and regions.applications_start is None:
+    rows = cut_long_lines(doc.rows)
+    regions = find_regions(rows)
+    if regions.proactive is None and regions.applications is None:
         raise UnreadableFile("not a report: none of the three statutory tables was found")
+    template = form.TEMPLATES[template_of(rows, regions, year)]
 
-    tables: dict[str, TableRead] = {}
-    template, applications, app_end = _read_applications(doc, regions.applications_start, year)
-    tables["applications"] = applications
+    def region(span: tuple[int, int] | None, name: str, spec_reader) -> TableRead:
+        if span is None:
+            return TableRead(name, problems=[f"table {form.TABLE_LABELS_ZH[name][:1]} not found"])
+        return spec_reader(rows[span[0] : span[1]])
 
-    if regions.proactive is None:
-        tables["proactive_disclosure"] = TableRead("proactive_disclosure", problems=["table 二 not found"])
-    else:
-        start, end = regions.proactive
-        tables["proactive_disclosure"], _ = match_rows(
-            doc.rows[start:end], proactive_slots(form.TEMPLATES[template]), "proactive_disclosure"
-        )
-    review_start = app_end if app_end is not None else (regions.proactive or (0, 0))[1]
-    review_rows = doc.rows[review_start : review_region_end(doc.rows, review_start)]
-    tables["review_litigation"] = read_review(review_rows)
-    return ParsedReport(title=title, agency_name=agency, year=year, template=template, tables=tables, narrative=body)
-
-
-def _read_applications(doc: Document, start: int | None, year: int) -> tuple[str, TableRead, int | None]:
-    """Try each template on the applications table; the first that reads cleanly wins.
-    When none does, report the problems of the template the year suggests."""
-    if start is None:
-        default = "2021" if year >= 2021 else "2019"
-        return default, TableRead("applications", problems=["table 三 not found"]), None
-    attempts = {}
-    for code, template in form.TEMPLATES.items():
-        table, end = match_rows(doc.rows[start:], application_slots(template), "applications")
-        if not table.problems:
-            return code, table, start + end
-        attempts[code] = (table, start + end)
-    default = "2021" if year >= 2021 else "2019"
-    table, end = attempts[default]
-    return default, table, end
+    tables = {
+        "proactive_disclosure": region(
+            regions.proactive, "proactive_disclosure", lambda r: recognize(r, proactive_spec(template))
+        ),
+        "applications": region(
+            regions.applications, "applications", lambda r: recognize(r, applications_spec(template))
+        ),
+        "review_litigation": region(regions.review, "review_litigation", read_review),
+    }
+    return ParsedReport(
+        title=title,
+        agency_name=agency.name,
+        agency_note=agency.note,
+        year=year,
+        template=template.code,
+        tables=tables,
+        narrative=body,
+    )

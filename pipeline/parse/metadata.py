@@ -1,16 +1,27 @@
-"""Title, agency and year of a report."""
+"""Title, agency and year of a report: its identity, read from the whole document.
+
+The title is the first place to look, but real titles are split over lines (an agency line
+above "2024年政府信息公开工作年度报告", a "年度报告" line below), put the year before or after the
+agency, or print a short form (市科委, 区教育局, 城关镇政府). The document names itself elsewhere
+too, and those words complete the title: the sentence 本报告由…编制, the contact line (请与…联系),
+the closing signature above its date, a crawled copy's header (发布机构: …), and what the file
+says about itself (``Document.meta``: a PDF's Title, an HTML page's <title> and meta fields).
+``pipeline.agencies.complete_name`` turns the printed name into the full official name; when
+that would need a guess, the printed name is kept and ``Identity.note`` says why (a warning).
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from pipeline import agencies
-from pipeline.document import Row, UnreadableFile
+from pipeline.document import Document, Row, UnreadableFile
 from pipeline.parse.values import normalize
 
-# Shared with the PDF reader, which joins a title wrapped over two lines.
+# Shared with the PDF reader.
 TITLE = re.compile(r"政府信息公开(?:工作)?年度报告")
 YEAR = re.compile(r"((?:19|20)\d{2})年")
 TITLE_MAX_CHARS = 80
@@ -20,34 +31,237 @@ _PERIOD = re.compile(r"统计期限.{0,20}?((?:19|20)\d{2})年1月1日")
 _AS_OF = re.compile(r"截至((?:19|20)\d{2})年12月(?:31日|底|末)")
 # A site's info block prints the title as a field: "名称：…年度报告", "标题:…" (normalized: ':').
 _FIELD_LABEL = re.compile(r"^(?:名称|标题|题名|文章标题|信息名称|文件名称)[:]")
+# A crawled copy's header or a page's info block naming who published it.
+_PUBLISHER_FIELD = re.compile(r"^(?:发布机构|发布单位|发文机关|发文单位|来源|信息来源|文章来源|索引来源)[:](.{2,40})$")
+# Where the title starts: 政府信息公开, or its line-wrapped beginning.
+_TITLE_START = re.compile(r"政府信息(?:公开)?|政府信$|政府$")
+_SENTENCE = re.compile(r"[。，,；;！？!?《》“”]")
+_PAGE_NUMBER = re.compile(r"^[-—–－]*第?\d+页?[-—–－]*$")
+_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")
+_YEAR_WORDS = re.compile(r"(?:19|20)\d{2}年度?|[（(](?:19|20)\d{2}年?度?[）)]")
+_DATE = r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日"
+_NAME = r"[\u4e00-\u9fff（）()]{2,40}?"
+# 本报告由淮安市人民政府办公室根据《条例》…编制; …的要求，市科委编制了2024年度…报告.
+# (Matched on normalized text: NFKC turns ，；：（） into ,;:().)
+_COMPILER = (
+    re.compile(rf"本(?:年度)?报告(?:是)?由({_NAME})(?:根据|依据|按照|依照|结合|负责|组织|牵头|会同|编制|编写)"),
+    re.compile(rf"(?:^|[,，。;；:])由?({_NAME})(?:编制|编写|制作)(?:了|完成)?(?:本|此|该|(?:19|20)\d{{2}}年)"),
+)
+# 如对本报告有疑问，请与淮安市人民政府办公室联系（地址：…）; 联系单位：…
+_CONTACT = (
+    re.compile(rf"请与({_NAME})联系"),
+    re.compile(rf"联系(?:单位|机关|部门)[:]({_NAME})(?:[,，。;；(（]|地址|电话|$)"),
+)
+_ADDRESS = re.compile(r"(?:地址|通讯地址|办公地址)[:]([\u4e00-\u9fff0-9]{2,40})")
+# The closing signature: the agency's name right before the date it signs (not a 印发 line).
+_SIGNATURE = re.compile(rf"({_NAME})({_DATE})(?!印)")
 
 
-def find_title(rows: Sequence[Row]) -> str:
-    """The first line naming the report kind, within the first rows of the document."""
-    for row in rows[:60]:
-        # In a table (a site's 名称/标题 info row) the title is one cell, not the whole row.
-        for text in (normalize(c) for c in row.cells) if row.grid else [normalize(" ".join(row.cells))]:
-            text = _FIELD_LABEL.sub("", text.lstrip("#"))
-            if TITLE.search(text) and len(text) <= TITLE_MAX_CHARS:
-                return text
+@dataclass(frozen=True)
+class Identity:
+    """Who published the report and for which year.
+
+    ``printed`` is the name as the document prints it; ``agency`` the full official name it
+    was completed to, or ``printed`` itself when completing it would need a guess, in which
+    case ``note`` says why (recorded as a non-blocking warning for the report)."""
+
+    title: str
+    agency: str
+    year: int
+    printed: str
+    note: str | None = None
+
+
+def identify(doc: Document) -> Identity:
+    """Title, agency and year of a document; raises UnreadableFile when it is not a report."""
+    title = find_title(doc.rows, doc.meta)
+    body = doc.text()
+    year = year_of(title, body, doc.meta.get("title", ""))
+    printed, completion = resolve_agency(title, body, doc.rows, doc.meta)
+    return Identity(title=title, agency=completion.name, year=year, printed=printed, note=completion.note)
+
+
+def find_title(rows: Sequence[Row], meta: Mapping[str, str] | None = None) -> str:
+    """The report's title, joined when printed over several lines, within the first rows.
+
+    A line naming the report kind (…政府信息公开工作年度报告) is the title; a line that only
+    starts it ("…政府信息公开工作") is joined with the next; lines above it that only hold the
+    agency or the year ("淮安市人民政府" / "2024年政府信息公开工作年度报告") are joined in
+    front while the title names no agency yet. Without a title in the text, the file's own
+    metadata title (PDF Title, HTML <title>) stands in."""
+    lines = [_row_texts(row) for row in rows[:60]]
+    for i, texts in enumerate(lines):
+        for text in texts:
+            title = _title_at(text, lines, i)
+            if title:
+                return title
+    meta_title = _meta_title(meta or {})
+    if meta_title:
+        return meta_title
     raise UnreadableFile("not a report: no title line '…政府信息公开工作年度报告' near the top")
 
 
-def year_of(title: str, body: str) -> int:
-    """Year from the title; else from the statistics period (统计期限 …年1月1日); else from
-    the body. A narrative mention of another year never overrides the title or the period."""
-    for text in (title, title.translate(_CN_DIGITS)):
-        match = YEAR.search(text) or (_CN_YEAR.search(text) and YEAR.search(text.translate(_CN_DIGITS)))
+def _row_texts(row: Row) -> list[str]:
+    """A row's candidate title texts: each cell of a table row (a site's 名称/标题 info row), or
+    the whole line; normalized, without a field label or Markdown heading marks."""
+    texts = [normalize(c) for c in row.cells] if row.grid else [normalize(" ".join(row.cells))]
+    return [_FIELD_LABEL.sub("", t.lstrip("#")) for t in texts]
+
+
+def _title_at(text: str, lines: list[list[str]], i: int) -> str | None:
+    """The title starting on line ``i`` (whose text is ``text``), or None."""
+    if _SENTENCE.search(text) or len(text) > TITLE_MAX_CHARS:
+        return None
+    title = text
+    if not TITLE.search(title):
+        if not _TITLE_START.search(title) or i + 1 >= len(lines) or len(lines[i + 1]) != 1:
+            return None
+        following = lines[i + 1][0]
+        if _SENTENCE.search(following) or not TITLE.search(title + following):
+            return None
+        title += following
+    if len(title) > TITLE_MAX_CHARS:
+        return None
+    back = i
+    while not title_name(title) and back > 0 and i - back < 3:
+        back -= 1
+        above = lines[back][0] if len(lines[back]) == 1 else ""
+        if _PAGE_NUMBER.match(above):
+            continue
+        if not _joins_above(above):
+            break
+        title = above + title
+    return title
+
+
+def _joins_above(line: str) -> bool:
+    """Whether a line above a title without agency is the title's first part: only a year
+    ("2023年"), or a name ("洪泽区人民政府", "平潭综合实验区"), never a sentence or site chrome."""
+    rest = _YEAR_WORDS.sub("", line)
+    if not rest:
+        return bool(YEAR.search(line))
+    return bool(_NAME_CHARS.match(rest)) and bool(agencies.AGENCY_HEAD.search(rest) or agencies.place_prefix(rest))
+
+
+def title_name(title: str) -> str:
+    """The agency words of a title, wherever the year stands: "2019年上海市人民政府办公厅政府信息
+    公开…" and "上海市人民政府办公厅2019年政府信息公开…" both give 上海市人民政府办公厅.
+    "XX县人民政府信息公开…" (the 政府 shared) gives XX县人民政府."""
+    title = normalize(title)
+    title = title.translate(_CN_DIGITS) if _CN_YEAR.search(title) else title
+    title = _FIELD_LABEL.sub("", title)
+    head = title.split("政府信息公开", 1)[0]
+    if head.endswith("人民"):
+        head += "政府"
+    head = _YEAR_WORDS.sub("", head)
+    head = re.sub(r"^(?:关于)|(?:关于|的|度)$", "", head)
+    return agencies.normalize_name(re.sub(r"[【】\[\]「」:|]", "", head))
+
+
+def _meta_title(meta: Mapping[str, str]) -> str | None:
+    """The metadata title, cut at a site-name separator ("…年度报告_某某区人民政府网")."""
+    for key in ("title", "articletitle"):
+        text = normalize(meta.get(key, ""))
+        match = TITLE.search(text)
         if match:
-            return int(match.group(1))
+            start = max(text.rfind(sep, 0, match.start()) for sep in "_|—-")
+            return text[start + 1 : match.end()]
+    return None
+
+
+def identity_sources(rows: Sequence[Row], body: str, meta: Mapping[str, str] | None = None) -> tuple[list[str], str]:
+    """Names the document gives itself outside the title, most trusted first, and the text of
+    the sentences they come from (with the address) for placing a short form.
+
+    Order: 本报告由…编制, the closing signature, the contact line, the publisher field, the
+    file's metadata (HTML ContentSource/author, the metadata title's agency words)."""
+    text = normalize(body)
+    found: list[tuple[str, str]] = []  # (name, sentence)
+    for pattern in _COMPILER:
+        found += [(m.group(1), m.group(0)) for m in pattern.finditer(text)]
+    tail = text[-1500:]
+    found += [(m.group(1), m.group(0)) for m in _SIGNATURE.finditer(tail)][-1:]
+    for pattern in _CONTACT:
+        found += [(m.group(1), m.group(0)) for m in pattern.finditer(text)]
+    for row in rows[:40]:
+        match = _PUBLISHER_FIELD.match(normalize(" ".join(row.cells)))
+        if match:
+            found.append((match.group(1), match.group(0)))
+    meta = meta or {}
+    for key in ("contentsource", "publisher", "source", "author"):
+        if meta.get(key):
+            found.append((normalize(meta[key]), ""))
+    meta_title = _meta_title(meta)
+    if meta_title:
+        found.append((title_name(meta_title), meta_title))
+    names = [n for n in (_agency_words(name) for name, _ in found) if n]
+    sentences = [s for _, s in found] + [m.group(1) for m in _ADDRESS.finditer(text)]
+    return list(dict.fromkeys(names)), "。".join(sentences)
+
+
+def _agency_words(text: str) -> str | None:
+    """The agency name at the end of a captured phrase ("坚持以上海市科委" -> 上海市科委): the
+    longest tail that starts with a place or a level word and ends like an agency."""
+    text = agencies.normalize_name(text)
+    if not agencies.AGENCY_HEAD.search(agencies.expand_abbreviations(text)):
+        return None
+    for start in range(len(text) - 1):
+        tail = text[start:]
+        if agencies.place_prefix(tail) or re.match(r"^(?:省|市|区|县|州|旗)[\u4e00-\u9fff]", tail):
+            return tail
+    return text if len(text) <= 20 and not re.search(r"[我本该全]", text[:1]) else None
+
+
+def resolve_agency(
+    title: str, body: str, rows: Sequence[Row] = (), meta: Mapping[str, str] | None = None
+) -> tuple[str, agencies.Completion]:
+    """(the printed name, its completion): the title's agency words, else the first name the
+    document gives itself (``identity_sources``), completed by ``agencies.complete_name``."""
+    hints, identity_text = identity_sources(rows, body, meta)
+    printed = title_name(title)
+    name = printed
+    if not printed and hints:
+        # the report of the government whose office compiled it (本报告由…人民政府办公室编制)
+        printed, name = hints[0], agencies.government_of_office(hints[0])
+    if not printed:
+        raise UnreadableFile(
+            f"no agency name in the title '{normalize(title)}' nor in the body "
+            "(本报告由…编制, the contact line, the signature, the file's metadata)"
+        )
+    return printed, agencies.complete_name(name, normalize(body), hints, identity_text)
+
+
+def agency_of(title: str, body: str, rows: Sequence[Row] = (), meta: Mapping[str, str] | None = None) -> str:
+    """Full official agency name (see ``resolve_agency``); the printed one when it cannot be completed."""
+    return resolve_agency(title, body, rows, meta)[1].name
+
+
+def year_of(title: str, body: str, meta_title: str = "") -> int:
+    """Year from the title; else from the statistics period (统计期限 …年1月1日); else from the
+    file's metadata title; else from the body. A narrative mention of another year never
+    overrides the title or the period; a metadata title (often left from last year's file)
+    never overrides the period."""
+    year = _title_year(title)
+    if year is not None:
+        return year
     text = normalize(body)
     match = _PERIOD.search(text) or _AS_OF.search(text)
     if match:
         return int(match.group(1))
-    year = year_from_body(text)
+    year = _title_year(meta_title) if TITLE.search(normalize(meta_title)) else None
+    if year is None:
+        year = year_from_body(text)
     if year is not None:
         return year
     raise UnreadableFile("no report year: neither the title, a 统计期限 sentence nor the body names the year")
+
+
+def _title_year(title: str) -> int | None:
+    for text in (title, title.translate(_CN_DIGITS)):
+        match = YEAR.search(text) or (_CN_YEAR.search(text) and YEAR.search(text.translate(_CN_DIGITS)))
+        if match:
+            return int(match.group(1))
+    return None
 
 
 def year_from_body(text: str) -> int | None:
@@ -58,18 +272,3 @@ def year_from_body(text: str) -> int | None:
     if not counts:
         return None
     return max(counts.items(), key=lambda kv: (kv[1], -kv[0]))[0]
-
-
-def agency_of(title: str, body: str) -> str:
-    """Full official agency name: the title's words before the year, completed from the
-    body when the title omits the place. Spaces inside the title ("2021 年") never split it."""
-    title = normalize(title)
-    title = title.translate(_CN_DIGITS) if _CN_YEAR.search(title) else title
-    head = re.split(r"(?:19|20)\d{2}年|政府信息公开", title, maxsplit=1)[0]
-    name = agencies.normalize_name(head.rstrip("关于的"))
-    if not name:
-        raise UnreadableFile(f"no agency name in the title '{title}'")
-    text = normalize(body)
-    if agencies.lacks_place(name):
-        name = agencies.complete_from_body(name, text)
-    return agencies.expand_short_forms(name, text)

@@ -47,3 +47,6 @@ class ParsedReport:
     tables: dict[str, TableRead]
     notes: list[str] = field(default_factory=list)
     narrative: str = ""
+    # Why the agency is the printed name and not a full official one (a short form such as
+    # 市财政局 whose place the document does not name): a non-blocking warning. None: complete.
+    agency_note: str | None = None

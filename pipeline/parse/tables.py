@@ -1,174 +1,115 @@
-"""Finding and reading the three statutory tables in a document's rows.
+"""Where the three statutory tables are, and which template they follow.
 
-The form fixes the order of rows, so each table is read by walking its expected rows
-(from ``pipeline.form``) in order: label text accumulates over wrapped lines until a row
-with values arrives, and the accumulated label must name the next expected row. A label
-that names several expected rows in order means the earlier ones were printed without any
-value (all blank), which is unambiguous. Anything else — a label that names no expected
-row, a row with a wrong number of values in a text copy — is a problem that quarantines
-the table with a reason; nothing is guessed.
+Tables are found by their own anchors, not by section numbering (which agencies change):
+table 二 starts at 第二十条第（一）项 (or its caption), table 三 at its corner note, header or
+first row, table 四 at the 行政复议 header after table 三, and all end at section 五 (存在的主要
+问题). A crawled copy may print the whole body on one line, so a long text line is first cut
+at these anchors.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline import form
 from pipeline.document import Row
-from pipeline.parse.model import Cell, TableRead
-from pipeline.parse.rows import Split, split
-from pipeline.parse.values import normalize, read_value
+from pipeline.parse import labels as lab
+from pipeline.parse.values import normalize
+
+# On normalized text (NFKC: half-width brackets; no white space).
+_CAPTION_ONE = re.compile(r"第二十条第\(一\)项")
+_PROACTIVE_HEADING = re.compile(r"主动公开政府信息情况")
+_APPLICATIONS_ANCHOR = re.compile(r"本列数据的勾稽关系|申请人情况|本年新收政府信息公开申请")
+_APPLICATIONS_HEADING = re.compile(r"收到和处理政府信息公开申请情况")
+REVIEW_START = re.compile(r"行政复议")
+HEADING_MAX = 40
+SECTION_FIVE = re.compile(r"存在的主要问题|主要问题及改进")
+# Where a long text line is cut (on the printed text).
+_CUTS = re.compile(
+    r"(?=第二十条第\s*[(（]\s*一\s*[)）]\s*项)|(?=[(（]本列数据的勾稽关系)|(?=(?:[一二三四五六七八九]、)?\s*"
+    r"(?:收到和处理政府信息公开申请情况|政府信息公开行政复议|(?:政府信息公开工作)?存在的主要问题))"
+)
+LONG_LINE = 300
 
 
-@dataclass(frozen=True)
-class Slot:
-    """An expected printed row: its code, how to recognize it, its columns in order."""
-
-    code: str
-    label_zh: str
-    keys: tuple[str, ...]
-    cols: tuple[str, ...]
-    align: str  # where the value cells sit in a grid row: 'right' (last N) or 'left' (first N)
-
-
-def application_slots(template: form.Template) -> list[Slot]:
-    cols = tuple(m.code for m in form.APPLICANT_TYPES)
-    return [Slot(m.code, m.label_zh, tuple(normalize(k) for k in m.keys), cols, "right") for m in template.value_rows]
-
-
-def proactive_slots(template: form.Template) -> list[Slot]:
-    return [
-        Slot(item.code, item.label_zh, tuple(normalize(k) for k in item.keys), block.measures, "left")
-        for block in template.proactive
-        for item in block.items
-    ]
-
-
-# --- regions -------------------------------------------------------------------------------
-
-_PROACTIVE_START = re.compile(r"第二十条第\(一\)项")
-_APPLICATIONS_START = re.compile(r"本列数据的勾稽关系|申请人情况|本年新收政府信息公开申请")
-_SECTION_FIVE = re.compile(r"存在的主要问题|主要问题及改进")
+def cut_long_lines(rows: Sequence[Row]) -> list[Row]:
+    """A text line holding several sections (a crawled page on one line) -> one row each."""
+    out: list[Row] = []
+    for row in rows:
+        text = row.cells[0] if len(row.cells) == 1 else ""
+        if row.grid or len(text) < LONG_LINE:
+            out.append(row)
+            continue
+        parts = [p for p in _CUTS.split(text) if p.strip()]
+        out.extend(replace(row, cells=(p.strip(),)) for p in parts)
+    return out
 
 
 @dataclass(frozen=True)
 class Regions:
-    """Row index ranges [start, end) of the tables; None when a table was not found."""
+    """Row index ranges [start, end) of the three tables; None when a table was not found."""
 
     proactive: tuple[int, int] | None
-    applications_start: int | None
+    applications: tuple[int, int] | None
+    review: tuple[int, int] | None
 
 
 def find_regions(rows: Sequence[Row]) -> Regions:
+    """Each table from its own anchor to the next table's. Headings ('二、主动公开政府信息情
+    况') count only as short lines: the introduction lists every section's name in one line."""
     texts = [normalize("".join(r.cells)) for r in rows]
-    pro = next((i for i, t in enumerate(texts) if _PROACTIVE_START.search(t)), None)
-    app = next((i for i, t in enumerate(texts[pro or 0 :], start=pro or 0) if _APPLICATIONS_START.search(t)), None)
+
+    def first(pattern: re.Pattern[str], start: int | None, heading: bool = False) -> int | None:
+        if start is None:
+            return None
+        hits = (i for i in range(start, len(texts)) if pattern.search(texts[i]))
+        return next((i for i in hits if not heading or len(texts[i]) <= HEADING_MAX), None)
+
+    pro = first(_CAPTION_ONE, 0)
     if pro is None:
-        return Regions(None, app)
-    return Regions((pro, app if app is not None else len(rows)), app)
+        pro = first(_PROACTIVE_HEADING, 0, heading=True)
+    app = first(_APPLICATIONS_ANCHOR, pro or 0)
+    if app is None:
+        app = first(_APPLICATIONS_HEADING, pro or 0, heading=True)
+    review = first(REVIEW_START, None if app is None else app + 1)
+    end = first(SECTION_FIVE, review if review is not None else app if app is not None else pro)
+    end = len(rows) if end is None else end
+    return Regions(
+        (pro, app if app is not None else (review or end)) if pro is not None else None,
+        (app, review if review is not None else end) if app is not None else None,
+        (review, end) if review is not None else None,
+    )
 
 
-def review_region_end(rows: Sequence[Row], start: int) -> int:
-    for i in range(start, len(rows)):
-        if _SECTION_FIVE.search(normalize("".join(rows[i].cells))):
-            return i
-    return len(rows)
+# --- which template --------------------------------------------------------------------------
 
 
-# --- reading rows against slots ---------------------------------------------------------------
+def template_of(rows: Sequence[Row], regions: Regions, year: int) -> str:
+    """The template the tables follow: from table 二's measures (they differ between the two
+    formats), else from table 三 (（六）其他处理 with sub-rows is 2021), else from the year."""
+    if regions.proactive is not None:
+        start, end = regions.proactive
+        text = lab.text_core("".join("".join(r.cells) for r in rows[start:end]))
+        votes = {code: _measure_votes(t, text) for code, t in form.TEMPLATES.items()}
+        best = max(votes.values())
+        winners = [code for code, v in votes.items() if v == best]
+        if best > 0 and len(winners) == 1:
+            return winners[0]
+    if regions.applications is not None:
+        start, end = regions.applications
+        text = lab.text_core("".join("".join(r.cells) for r in rows[start:end]))
+        if lab.core(form.OUTCOMES_BY_CODE["other_fee_unpaid"].label_zh)[:8] in text:
+            return "2021"
+    return "2021" if year >= 2021 else "2019"
 
 
-def _find(buffer: str, keys: tuple[str, ...], start: int) -> int | None:
-    """End position of the earliest key found in buffer[start:], or None."""
-    hits = [buffer.find(k, start) for k in keys]
-    found = [(h, h + len(k)) for h, k in zip(hits, keys, strict=True) if h >= 0]
-    return min(found)[1] if found else None
-
-
-def _pick(values: tuple[tuple[str, str], ...], slot: Slot, grid: bool, where: str) -> list[tuple[str, str]] | str:
-    """The slot's value cells in column order, or a problem description."""
-    n = len(slot.cols)
-    if not grid:
-        if len(values) != n:
-            return (
-                f"{where}: row {slot.label_zh} has {len(values)} values for {n} columns "
-                "(blank cells cannot be placed in a text copy)"
-            )
-        return list(values)
-    if len(values) < n:
-        return f"{where}: row {slot.label_zh} has text where {n} numeric cells are expected"
-    picked = list(values[-n:]) if slot.align == "right" else list(values[:n])
-    rest = values[:-n] if slot.align == "right" else values[n:]
-    if any(text.strip() for text, _ in rest):
-        return f"{where}: row {slot.label_zh} has more than {n} filled value cells"
-    return picked
-
-
-def _blank_cells(slot: Slot, where: str, page: int | None) -> list[Cell]:
-    return [Cell(slot.code, col, "", None, f"{where} (row printed without values)", page) for col in slot.cols]
-
-
-def match_rows(rows: Sequence[Row], slots: list[Slot], table: str) -> tuple[TableRead, int]:
-    """Read ``slots`` in order from ``rows``; returns the table and the index after its last row."""
-    result = TableRead(table)
-    k, buffer = 0, ""
-    for index, row in enumerate(rows):
-        s: Split = split(row)
-        buffer += s.label
-        if not s.values:
-            continue
-        pos = _find(buffer, slots[k].keys, 0)
-        if pos is None:
-            result.problems.append(
-                f"{row.where}: expected the row {slots[k].label_zh}, found '{buffer[-40:]}' with values "
-                f"{' '.join(t for t, _ in s.values)}"
-            )
-            return result, index + 1
-        chain = [k]
-        while chain[-1] + 1 < len(slots):
-            nxt = _find(buffer, slots[chain[-1] + 1].keys, pos)
-            if nxt is None:
-                break
-            chain.append(chain[-1] + 1)
-            pos = nxt
-        for blank in chain[:-1]:
-            result.cells.extend(_blank_cells(slots[blank], row.where, row.page))
-        slot = slots[chain[-1]]
-        picked = _pick(s.values, slot, s.grid, row.where)
-        if isinstance(picked, str):
-            result.problems.append(picked)
-            return result, index + 1
-        for col, (text, where) in zip(slot.cols, picked, strict=True):
-            value = read_value(text)
-            assert value is not None  # split() only returns value tokens
-            result.cells.append(Cell(slot.code, col, value.raw, value.number, where, row.page))
-        k, buffer = chain[-1] + 1, ""
-        if k == len(slots):
-            return result, index + 1
-    result.problems.append(f"the table ends before the row {slots[k].label_zh}")
-    return result, len(rows)
-
-
-def read_review(rows: Sequence[Row]) -> TableRead:
-    """The review/litigation table: 15 numbers in printed order (3 proceedings x 5 results),
-    taken from rows that hold only values (normally one row of 15)."""
-    result = TableRead("review_litigation")
-    values: list[tuple[str, str, int | None]] = []
-    for row in rows:
-        s = split(row)
-        if s.values and not s.label:
-            values.extend((text, where, row.page) for text, where in s.values)
-    slots = [(p.code, r.code) for p in form.PROCEEDINGS for r in form.RESULTS]
-    if len(values) != len(slots):
-        where = rows[0].where if rows else "end of document"
-        result.problems.append(
-            f"from {where}: found {len(values)} numbers for the {len(slots)} cells of the review/litigation table"
-        )
-        return result
-    for (proceeding, res), (text, where, page) in zip(slots, values, strict=True):
-        value = read_value(text)
-        assert value is not None
-        result.cells.append(Cell(proceeding, res, value.raw, value.number, where, page))
-    return result
+def _measure_votes(template: form.Template, text: str) -> int:
+    """How many of the template's own measure labels (those the other lacks) the text prints."""
+    other = [t for t in form.TEMPLATES.values() if t is not template]
+    mine = {m for b in template.proactive for m in b.measures}
+    theirs = {m for t in other for b in t.proactive for m in b.measures}
+    labels = {lab.core(form.MEASURES_BY_CODE[m].label_zh) for m in mine - theirs}
+    labels -= {lab.core(form.MEASURES_BY_CODE[m].label_zh) for m in theirs}
+    return sum(1 for label in labels if label in text)

@@ -20,7 +20,11 @@ PLACEHOLDERS = frozenset({"", "/", "-", "--", "—", "——", "–", "－", "�
 _UNITS = "件|条|个|项|次|人|元|万元"
 _NUMBER = re.compile(rf"^([+-]?)(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?(?:{_UNITS})?$")
 _SPACE = re.compile(r"\s+")
-MAX_INTEGER_DIGITS = 14  # what the warehouse's DECIMAL(18, 4) holds
+# A cell the warehouse cannot hold exactly (pipeline.normalize.NUMBER_SQL, DECIMAL(38, 10)) is
+# not a value: its table fails rather than store a rounded number. Longer digit runs are
+# document or phone numbers; no amount is printed with more than 10 decimals.
+MAX_INTEGER_DIGITS = 14
+MAX_FRACTION_DIGITS = 10
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +70,8 @@ def read_value(raw: str) -> Value | None:
         return None
     if number.adjusted() >= MAX_INTEGER_DIGITS:
         return None  # a document number or phone number, not a count or an amount
+    if fraction and len(fraction) - 1 > MAX_FRACTION_DIGITS:
+        return None  # would be rounded by the warehouse
     return Value(raw.strip(), number)
 
 
