@@ -164,7 +164,7 @@ def _merge_group_columns(body: list[list[GCell]], depth: int, lay: Layout) -> No
         r = 0
         while r < len(body):
             cell = body[r][d] if d < len(body[r]) else None
-            if cell is None or not cell.text or cell.colspan != 1 or cell.rowspan == 0:
+            if cell is None or not cell.text or cell.value or cell.colspan != 1 or cell.rowspan == 0:
                 r += 1
                 continue
             end = r + 1
@@ -182,7 +182,7 @@ def _merge_group_columns(body: list[list[GCell]], depth: int, lay: Layout) -> No
 
 
 def _same(a: GCell, b: GCell) -> bool:
-    return a.text == b.text and a.colspan == 1 and b.colspan == 1
+    return a.text == b.text and a.colspan == 1 and b.colspan == 1 and not a.value and not b.value
 
 
 def _applicant_labels(lay: Layout, rng: random.Random) -> list[str]:
@@ -293,19 +293,21 @@ def build(report: Report, lay: Layout, rng: random.Random) -> Doc:
 
 
 def _combine(app: Grid, review: Grid) -> Grid:
-    """Table 四's rows appended to table 三's grid under a heading row (a converter's output)."""
-    width = app.ncols
-    rows = [list(r) for r in app.rows]
-    rows.append([GCell(SECTIONS[3], colspan=width, header=True)])
-    for row in review.rows:
-        row = [replace(c) for c in row]
-        used = sum(c.colspan for c in row) if row else 0
-        if row and used < width and not any(c.rowspan > 1 for c in row):
-            row[-1].colspan += width - used
-        elif row and used < width:
-            row.append(GCell("", colspan=width - used))
-        rows.append(row)
+    """Table 四's rows appended to table 三's grid under a heading row (a converter's output);
+    the narrower grid's rightmost cells widen to the common width."""
+    width = max(app.ncols, review.ncols)
+    rows = [*_widen(app, width), [GCell(SECTIONS[3], colspan=width, header=True)], *_widen(review, width)]
     return Grid(rows, header_rows=app.header_rows, name="combined")
+
+
+def _widen(grid: Grid, width: int) -> list[list[GCell]]:
+    old = grid.ncols
+    rows = [[replace(c) for c in row] for row in grid.rows]
+    for placed, row in zip(grid.positions(), rows, strict=True):
+        for (col, _), cell in zip(placed, row, strict=True):
+            if col + cell.colspan == old:
+                cell.colspan += width - old
+    return rows
 
 
 def running_header(report: Report) -> str:
