@@ -62,12 +62,39 @@ def test_short_forms_expanded_where_the_body_shows_the_full_form():
         # special divisions: 省直辖县级市 and municipality districts
         ("济源市人民政府", ("河南省", "济源市", "济源市", "county", "people_government")),
         ("北京市海淀区人民政府", ("北京市", "北京市", "海淀区", "county", "people_government")),
+        # a municipality is its own city, for its departments as for its districts
+        ("上海市科学技术委员会", ("上海市", "上海市", None, "province", "government_department")),
+        ("淮安市洪泽区人民政府", ("江苏省", "淮安市", "洪泽区", "county", "people_government")),
+        # a word inside a name is never a place: 公安局 is no 公安县, 城关镇 no 城关区, 湖北省公安厅 stays provincial
+        ("公安局", (None, None, None, None, "government_department")),
+        ("湖北省公安厅", ("湖北省", None, None, "province", "government_department")),
+        ("公安县公安局", ("湖北省", "荆州市", "公安县", "county", "government_department")),
+        ("城关镇人民政府", (None, None, None, None, "people_government")),
+        ("朝阳街道办事处", (None, None, None, None, "government_department")),
+        # a district name four cities share is no place until its city is named
+        ("鼓楼区人民政府", (None, None, None, None, "people_government")),
+        ("南京市鼓楼区人民政府", ("江苏省", "南京市", "鼓楼区", "county", "people_government")),
     ],
 )
 def test_region_from_the_division_table(name, region):
     record = agencies.describe(name)
     assert (record.province, record.city, record.county, record.level, record.kind) == region
     assert record.name == name and record.agency_id == agencies.agency_id(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix"),
+    [
+        ("公安局", None),  # 公安 + 局 is a word: the bureau
+        ("公安县人民政府", "公安县"),
+        ("城关镇人民政府", None),  # 城关 + 镇: a town, not 城关区
+        ("市中心医院", None),  # 市中 + 心
+        ("南阳高新技术产业开发区管理委员会", "南阳"),  # a short name before a zone is a place
+        ("安阳县白璧镇人民政府", "安阳县"),
+    ],
+)
+def test_a_short_place_name_counts_only_at_a_word_boundary(name, prefix):
+    assert agencies.place_prefix(name) == prefix
 
 
 def test_no_pseudo_city_names_leak():
