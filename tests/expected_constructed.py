@@ -19,7 +19,7 @@ APPLICATION_ROWS_2019 = (*APPLICATION_ROWS[:20], "other_handling", *APPLICATION_
 CONSTRUCTED = {
     "005_constructed_2020_tangyin_county.txt": {
         "agency": "汤阴县人民政府",  # the title says 汤阴县政府; data/agencies.csv maps it
-        "parsed_agency": "汤阴县政府",
+        "parsed_agency": "汤阴县人民政府",  # 县政府 is the short form of 县人民政府
         "year": 2020,
         "template": "2019",
         "proactive": {

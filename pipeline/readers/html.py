@@ -103,6 +103,25 @@ def _table_rows(table: etree._Element, number: int) -> list[Row]:
     return rows
 
 
+# <meta name=...> fields government sites fill (the 政府网站发展指引 set: ArticleTitle,
+# ContentSource, SiteName ...), kept under lowercase keys for the identity parser.
+_META_NAMES = ("articletitle", "contentsource", "sitename", "author", "publisher", "description", "keywords", "source")
+
+
+def _metadata(root: etree._Element) -> dict[str, str]:
+    """The page's <title> ('title') and its named meta fields ('articletitle', 'contentsource', ...)."""
+    meta: dict[str, str] = {}
+    title = root.find(".//title")
+    if title is not None and _clean(title.text_content()):
+        meta["title"] = _clean(title.text_content())
+    for node in root.iter("meta"):
+        name = (node.get("name") or node.get("property") or "").strip().lower()
+        content = _clean(node.get("content") or "")
+        if name in _META_NAMES and content and name not in meta:
+            meta[name] = content
+    return meta
+
+
 def read(data: bytes) -> Document:
     """HTML bytes -> Document of text lines and table grid rows, in reading order."""
     text, encoding = decode_html(data)
@@ -141,4 +160,4 @@ def read(data: bytes) -> Document:
 
     walk(root)
     flush()
-    return Document(rows=rows, file_type="html", encoding=encoding)
+    return Document(rows=rows, file_type="html", encoding=encoding, meta=_metadata(root))

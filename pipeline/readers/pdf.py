@@ -29,7 +29,6 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from pipeline.document import Document, Row, UnreadableFile
-from pipeline.parse.metadata import TITLE, TITLE_MAX_CHARS, YEAR
 from pipeline.parse.values import is_value, normalize
 
 _START = re.compile(r"第二十条|申请人情况|本列数据的勾稽关系")
@@ -297,6 +296,7 @@ def read(data: bytes) -> Document:
     pdf = _open(data)
     try:
         pages = _page_texts(pdf)
+        meta = _metadata(pdf)
     finally:
         pdf.close()
     if sum(len(normalize(text)) for lines in pages for text, _ in lines) < _MIN_TEXT:
@@ -317,18 +317,16 @@ def read(data: bytes) -> Document:
     finally:
         if plumber is not None:
             plumber.close()
-    return Document(rows=_join_title(rows), file_type="pdf")
+    return Document(rows=rows, file_type="pdf", meta=meta)
 
 
-def _join_title(rows: list[Row]) -> list[Row]:
-    """A centred title wrapped over two lines ("…2021 年" / "政府信息公开工作年度报告") becomes
-    one row, so the parser sees the whole title with its agency and year."""
-    for i in range(min(len(rows) - 1, 20)):
-        first, second = normalize(" ".join(rows[i].cells)), normalize(" ".join(rows[i + 1].cells))
-        if TITLE.search(first):
-            break
-        wrapped = not TITLE.search(second) or (YEAR.search(first) and not YEAR.search(second))
-        if wrapped and TITLE.search(first + second) and len(first + second) <= TITLE_MAX_CHARS:
-            joined = Row((rows[i].cells[0] + rows[i + 1].cells[0],), where=rows[i].where, page=rows[i].page)
-            return [*rows[:i], joined, *rows[i + 2 :]]
-    return rows
+def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
+    """The document information dictionary, lowercase keys, empty values dropped ('title',
+    'author', 'subject', 'keywords', 'creator'): the identity parser falls back to the Title
+    when the printed title lacks the agency. A damaged dictionary is no reason to fail."""
+    try:
+        info = pdf.get_metadata_dict(skip_empty=True)
+    except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
+        return {}
+    keep = ("Title", "Author", "Subject", "Keywords", "Creator")
+    return {key.lower(): value.strip() for key, value in info.items() if key in keep and value.strip()}
