@@ -25,7 +25,7 @@ _APPLICATIONS_ANCHOR = re.compile(r"本列数据的勾稽关系|申请人情况|
 _APPLICATIONS_HEADING = re.compile(r"收到和处理政府信息公开申请情况")
 REVIEW_START = re.compile(r"行政复议")
 HEADING_MAX = 40
-SECTION_FIVE = re.compile(r"存在的主要问题|主要问题及改进")
+SECTION_FIVE = re.compile(r"存在的主要问题|主要问题及改进|^[(（]?[一1][)）]?主要问题")
 # Where a long text line is cut (on the printed text).
 _CUTS = re.compile(
     r"(?=第二十条第\s*[(（]\s*一\s*[)）]\s*项)|(?=[(（]本列数据的勾稽关系)|(?=(?:[一二三四五六七八九]、)?\s*"

@@ -1,17 +1,23 @@
 """Plain-text and Markdown copies of reports (what PDF text extraction or a web scrape gives).
 
 Encoding is detected with charset-normalizer (UTF-8, UTF-16, GBK/GB18030, Big5 ...).
-Tab-separated lines become rows of cells (cell order is reliable, positions are not: merged
-cells leave empty tab gaps); other lines become one-cell rows that the parser splits on
-white space.
+Markdown pipe-table lines (``| 规章 | 0 | 0 | 0 |``) are grid rows: their cells keep their
+positions (a PDF-to-Markdown converter writes one cell per column, blanks included); the
+``|---|`` separator lines are dropped. Tab-separated lines become rows of cells (cell order
+is reliable, positions are not: merged cells leave empty tab gaps); other lines become
+one-cell rows that the parser splits on white space.
 """
 
 from __future__ import annotations
+
+import re
 
 import charset_normalizer
 
 from pipeline.document import Document, Row, UnreadableFile
 
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\s*\|[\s:|-]*-[\s:|-]*\|\s*$")
 _BOMS = {b"\xef\xbb\xbf": "utf-8-sig", b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 
 
@@ -40,7 +46,11 @@ def read(data: bytes) -> Document:
         raise UnreadableFile("binary content: this is not a text file")
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+        if not line.strip() or _PIPE_SEPARATOR.match(line):
+            continue
+        if _PIPE_ROW.match(line):
+            cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
+            rows.append(Row(cells=cells, where=f"line {number}", grid=True))
             continue
         cells = tuple(c.strip() for c in line.split("\t")) if "\t" in line else (line.strip(),)
         rows.append(Row(cells=cells, where=f"line {number}"))
