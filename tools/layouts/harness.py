@@ -22,7 +22,7 @@ from tools.layouts.model import Printed, Report, printed_number, random_report
 from tools.layouts.render_text import flatten
 
 TABLES = ("proactive_disclosure", "applications", "review_litigation")
-RENDERED = ("txt", "tsv", "md", "html", "docx")  # formats with a renderer so far
+RENDERED = ("txt", "tsv", "md", "html", "docx", "pdf")
 SUFFIX = {"txt": ".txt", "tsv": ".txt", "md": ".md", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
 
 
