@@ -344,6 +344,45 @@ TEMPLATES: dict[str, Template] = {
 # --- Arithmetic (勾稽关系) ------------------------------------------------------------------
 
 
+# Groups of sub-rows under 三、本年度办理结果 (（三）–（六）): group row -> its sub-rows, as the
+# 2021 template prints them. The official layouts print a group row as a heading without
+# numbers, except （六）其他处理 in 2019, which is one row. Local templates add subtotal rows
+# (a group row with numbers above its printed sub-rows), and real 2021 reports print （六）
+# as one 2019-style row (../shared/realworld/hzq2023_working.pdf). The recognizer emits the
+# cells it read under these codes; ``layout`` tells the variants apart per report.
+GROUPS: dict[str, tuple[str, ...]] = {
+    g.code: tuple(m.code for m in _OUTCOMES if m.parent == g.code)
+    for g in _OUTCOMES
+    if g.parent == "handled" and any(m.parent == g.code for m in _OUTCOMES)
+}
+# Groups a template's table may print as one row instead of its sub-rows (a leaf in that
+# report): （六）其他处理 in 2021-format tables. In 2019 it is always one row.
+ONE_ROW_GROUPS: dict[str, tuple[str, ...]] = {"2021": ("other_handling",)}
+
+
+def subtotal_flag(group: str) -> str:
+    """Layout flag: the report prints ``group`` with cells *and* (some of) its sub-rows."""
+    return f"subtotal_{group}"
+
+
+def one_row_flag(group: str) -> str:
+    """Layout flag: the report prints ``group`` with cells and none of its sub-rows."""
+    return f"one_row_{group}"
+
+
+def layout(outcomes_with_cells: set[str] | frozenset[str]) -> dict[str, bool]:
+    """How one report printed each group, from the outcome rows that have cells in it.
+
+    A group row with cells and printed sub-rows is a subtotal (verified, never summed into
+    （七）总计); a group row with cells and no sub-rows is a leaf printed as one row."""
+    flags: dict[str, bool] = {}
+    for group, subs in GROUPS.items():
+        has_subs = any(s in outcomes_with_cells for s in subs)
+        flags[subtotal_flag(group)] = group in outcomes_with_cells and has_subs
+        flags[one_row_flag(group)] = group in outcomes_with_cells and not has_subs
+    return flags
+
+
 @dataclass(frozen=True)
 class Equation:
     """``sum(lhs) == sum(rhs)`` for every row of a frame; blank cells count as 0.
@@ -353,6 +392,14 @@ class Equation:
     applicant column with a column per outcome; 'applications_by_outcome' one row per
     report and outcome with a column per applicant type; 'review_litigation_by_proceeding'
     one row per report and proceeding with a column per result.
+
+    ``sums_parts``: ``lhs`` is one printed total and ``rhs`` its parts. Such a total left
+    blank (or a placeholder) while its parts do not sum to 0 is a total the agency did not
+    print (FORM.md, "Cell values"): it stays NULL, and no equation that uses that cell is
+    evaluated for that frame row; a ``total_not_printed`` warning records the parts' sum.
+
+    ``when``: layout flags (see ``layout``) a report must have for the equation to apply,
+    e.g. the 2021 （七）总计 sums （六）'s sub-rows unless （六） is printed as one row.
     """
 
     name: str
@@ -364,6 +411,51 @@ class Equation:
     template: str | None = None  # None: the equation holds in every template
     blocking: bool = True
     terms_zh: dict[str, str] = field(default_factory=dict, compare=False)
+    sums_parts: bool = True
+    when: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return (*self.lhs, *self.rhs)
+
+    def applies(self, flags: dict[str, bool]) -> bool:
+        """Whether the equation applies to a report with these layout flags."""
+        return all(flags.get(flag, False) == value for flag, value in self.when)
+
+
+def _outcome_totals(code: str, template: Template) -> list[Equation]:
+    """（七）总计 = Σ the leaves: one equation per way the template's table may print （六）.
+
+    Subtotal rows are never among the leaves, so a table printing them is not double counted."""
+    one_row = ONE_ROW_GROUPS.get(code, ())
+    eqs = [
+        Equation(
+            "outcome_total",
+            "applications",
+            "applications_by_applicant",
+            ("handled_total",),
+            template.leaf_rows,
+            "（七）总计 = （一）+（二）+（三）1-8 +（四）1-3 +（五）1-5 +（六）",
+            code,
+            when=tuple((one_row_flag(g), False) for g in one_row),
+        )
+    ]
+    for group in one_row:
+        leaves = tuple(dict.fromkeys(group if c in GROUPS[group] else c for c in template.leaf_rows))
+        label = OUTCOMES_BY_CODE[group].label_zh
+        eqs.append(
+            Equation(
+                f"outcome_total_{group}_one_row",
+                "applications",
+                "applications_by_applicant",
+                ("handled_total",),
+                leaves,
+                f"（七）总计 = （一）+（二）+（三）1-8 +（四）1-3 +（五）1-5 + {label}（印为一行）",
+                code,
+                when=((one_row_flag(group), True),),
+            )
+        )
+    return eqs
 
 
 def equations() -> tuple[Equation, ...]:
@@ -379,17 +471,21 @@ def equations() -> tuple[Equation, ...]:
                 ("handled_total", "carried_forward"),
                 "一 + 二 = 三（七）总计 + 四（本列数据的勾稽关系）",
                 code,
+                sums_parts=False,
             )
         )
+        eqs.extend(_outcome_totals(code, template))
+    for group, subs in GROUPS.items():
+        label = OUTCOMES_BY_CODE[group].label_zh
         eqs.append(
             Equation(
-                "outcome_total",
+                f"subtotal_{group}",
                 "applications",
                 "applications_by_applicant",
-                ("handled_total",),
-                template.leaf_rows,
-                "（七）总计 = （一）+（二）+（三）1-8 +（四）1-3 +（五）1-5 +（六）",
-                code,
+                (group,),
+                subs,
+                f"{label}（小计行）= 1-{len(subs)} 之和",
+                when=((subtotal_flag(group), True),),
             )
         )
     eqs.append(

@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipeline import PARSER_VERSION, agencies, form
 from pipeline.document import UnreadableFile
-from pipeline.normalize import staging_frame, to_rows
+from pipeline.normalize import NUMBER_SQL, staging_frame, to_rows
 from pipeline.parse import ParsedReport, parse_document
 from pipeline.parse.narrative import extract_claims
 from pipeline.readers import read_document
@@ -162,6 +162,7 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
     """Write the batch into the build file's staging tables (replacing any earlier staging)."""
     now = datetime.now(UTC).replace(tzinfo=None)
     report_rows, problem_rows, agency_rows, claim_rows = [], [], {}, []
+    note_rows: list[dict[str, object]] = []  # the readers' non-blocking findings, validated as warnings
     cells: dict[str, list[dict[str, object]]] = {t: [] for t in form.TABLES}
     for r in results:
         row = {
@@ -183,6 +184,7 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
             staged = to_rows(r.file.report_id, agency.agency_id, r.parsed)
             for table, rows in staged.rows.items():
                 cells[table].extend(rows)
+            note_rows.extend(staged.reader_notes)
             claim_rows.extend(
                 {"report_id": r.file.report_id, "claim": c.claim, "value": c.value, "quote": c.quote}
                 for c in extract_claims(r.parsed.narrative)
@@ -209,13 +211,18 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
         insert_frame(con, "stg_reports", pd.DataFrame(report_rows))
         con.execute("CREATE OR REPLACE TABLE stg_problems (report_id VARCHAR, table_name VARCHAR, problem VARCHAR)")
         insert_frame(con, "stg_problems", pd.DataFrame(problem_rows))
+        con.execute(
+            "CREATE OR REPLACE TABLE stg_reader_notes "
+            "(report_id VARCHAR, table_name VARCHAR, note_no INTEGER, note VARCHAR)"
+        )
+        insert_frame(con, "stg_reader_notes", pd.DataFrame(note_rows))
         con.execute("DELETE FROM narrative_claims WHERE report_id IN (SELECT report_id FROM stg_reports)")
         insert_frame(con, "narrative_claims", pd.DataFrame(claim_rows))
         for table, rows in cells.items():
             frame = staging_frame(rows)
             con.execute(
                 f"CREATE OR REPLACE TABLE stg_{table} (report_id VARCHAR, agency_id VARCHAR, year INTEGER, "
-                "template VARCHAR, row_code VARCHAR, col_code VARCHAR, number DECIMAL(18, 4), number_text VARCHAR, "
+                f"template VARCHAR, row_code VARCHAR, col_code VARCHAR, number {NUMBER_SQL}, number_text VARCHAR, "
                 "raw VARCHAR, source_page INTEGER, source_where VARCHAR)"
             )
             insert_frame(con, f"stg_{table}", frame)

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from pipeline import agencies, form
-from pipeline.normalize import TABLE_COLUMNS
+from pipeline.normalize import NUMBER_SQL, TABLE_COLUMNS
 from pipeline.warehouse import OVERRIDES_KEY, insert_frame, write_state
 
 
@@ -75,7 +75,7 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
     )
     con.register("q", quarantine)
     for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
-        cast = "DECIMAL(18, 4)" if number == "value" else "BIGINT"
+        cast = NUMBER_SQL if number == "value" else "BIGINT"
         select = (
             f"s.report_id, s.agency_id, s.year, s.col_code AS {col_dim}, s.row_code AS {row_dim}, "
             f"CAST(s.number AS {cast}) AS {number}, s.raw, s.source_page, s.source_where"
@@ -87,7 +87,7 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
             f"WHERE NOT EXISTS (SELECT 1 FROM q WHERE q.report_id = s.report_id AND q.table_name = '{table}')"
         )
         con.execute(
-            f"INSERT INTO quarantine_{table} BY NAME SELECT {select.replace(cast, 'DECIMAL(18, 4)')}, q.reason "
+            f"INSERT INTO quarantine_{table} BY NAME SELECT {select.replace(cast, NUMBER_SQL)}, q.reason "
             f"FROM stg_{table} s JOIN q ON q.report_id = s.report_id AND q.table_name = '{table}'"
         )
     con.unregister("q")
@@ -132,7 +132,7 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
             "SELECT status, count(*) FROM reports WHERE report_id IN (SELECT report_id FROM stg_reports) GROUP BY 1"
         ).fetchall()
     )
-    for name in ("stg_reports", "stg_problems", *(f"stg_{t}" for t in TABLE_COLUMNS)):
+    for name in ("stg_reports", "stg_problems", "stg_reader_notes", *(f"stg_{t}" for t in TABLE_COLUMNS)):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return summary
 
@@ -288,8 +288,9 @@ def check_continuity(con: duckdb.DuckDBPyConnection, agency_ids: set[str], run_i
             WHERE agency_id IN (SELECT unnest(?)) AND status IN ('loaded', 'partial')
               AND list_contains(tables_loaded, 'applications')
         ), cells AS (
+            -- a blank 总计 may be a total not printed: its columns are compared instead
             SELECT report_id, applicant_type, outcome, coalesce(count, 0) AS n FROM fact_applications
-            WHERE outcome IN ('carried_over', 'carried_forward')
+            WHERE outcome IN ('carried_over', 'carried_forward') AND (count IS NOT NULL OR applicant_type <> 'total')
         )
         SELECT cur.report_id, cur.source_file, prev.source_file AS prev_file, cur.year, a.applicant_type,
                a.n AS carried_over, b.n AS carried_forward

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
@@ -36,6 +35,12 @@ STAGING_COLUMNS = (
     "source_page",
     "source_where",
 )
+# The type of every staged, fact and quarantine number: every value the reader accepts
+# (pipeline.parse.values: at most MAX_INTEGER_DIGITS integer and MAX_FRACTION_DIGITS
+# fraction digits) fits exactly, so an amount is stored exactly as printed, never rounded.
+NUMBER_PRECISION, NUMBER_SCALE = 38, 10
+NUMBER_SQL = f"DECIMAL({NUMBER_PRECISION}, {NUMBER_SCALE})"
+_NUMBER_ARROW = pa.decimal128(NUMBER_PRECISION, NUMBER_SCALE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class Staged:
     report_id: str
     rows: dict[str, list[dict[str, object]]]
     numbers_hash: str
+    # the reader's non-blocking findings, one dict (report_id, table_name, note_no, note) each
+    reader_notes: list[dict[str, object]] = field(default_factory=list)
 
 
 def cell_kind(table: str, col: str) -> str:
@@ -60,23 +67,26 @@ def to_rows(report_id: str, agency_id: str, parsed: ParsedReport) -> Staged:
     the quarantine shows a person what was read). Plain dicts, not a DataFrame per report:
     the batch becomes one DataFrame per table (``staging_frame``), which is much cheaper."""
     rows = {name: _rows(report_id, agency_id, parsed, parsed.tables[name].cells) for name in form.TABLES}
-    return Staged(report_id, rows, numbers_hash(parsed))
+    notes = [
+        {"report_id": report_id, "table_name": name, "note_no": i, "note": note}
+        for name in form.TABLES
+        if name in parsed.tables
+        for i, note in enumerate(parsed.tables[name].warnings, start=1)
+    ]
+    return Staged(report_id, rows, numbers_hash(parsed), notes)
 
 
 def staging_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """A batch of staged cells -> one DataFrame with the staging columns and types.
 
-    ``number`` gets an explicit DECIMAL(18, 4) Arrow type: left as Python Decimals, DuckDB
-    infers a type from a sample of the rows and fails on a wider value further down (seen
-    with 700 reports: DECIMAL(4,0) inferred, then 10027). Rounding to 4 places changes only
-    amounts printed with more decimals, which ``number_text`` keeps and a check flags."""
+    ``number`` gets an explicit Arrow decimal type (``NUMBER_SQL``): left as Python Decimals,
+    DuckDB infers a type from a sample of the rows and fails on a wider value further down
+    (seen with 700 reports: DECIMAL(4,0) inferred, then 10027). Nothing is rounded: Arrow
+    refuses a value the type cannot hold exactly (the reader never passes one)."""
     frame = pd.DataFrame(rows, columns=list(STAGING_COLUMNS))
-    numbers = [None if n is None else n.quantize(_PLACES) for n in frame["number"]]
-    frame["number"] = pd.array(pa.array(numbers, type=pa.decimal128(18, 4)), dtype=pd.ArrowDtype(pa.decimal128(18, 4)))
+    numbers = pa.array(list(frame["number"]), type=_NUMBER_ARROW)
+    frame["number"] = pd.array(numbers, dtype=pd.ArrowDtype(_NUMBER_ARROW))
     return frame.astype({"year": "int64", "source_page": "Int64"})
-
-
-_PLACES = Decimal("0.0001")
 
 
 def _rows(report_id: str, agency_id: str, parsed: ParsedReport, cells: Iterable[Cell]) -> list[dict[str, object]]:

@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from pipeline import form
+from pipeline.normalize import NUMBER_SQL
 
 SCHEMA = Path(__file__).resolve().parents[1] / "warehouse" / "schema.sql"
 
@@ -92,11 +93,33 @@ def discard(build: Build) -> None:
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create tables and views if missing and (re)load the dimensions from pipeline.form."""
     con.execute(SCHEMA.read_text(encoding="utf-8"))
+    _widen_numbers(con)
     for name, frame in dimension_frames().items():
         con.execute(f"DELETE FROM {name}")
         con.register("dim_frame", frame)
         con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM dim_frame")
         con.unregister("dim_frame")
+
+
+# Number columns that hold decimals; a warehouse built before they were NUMBER_SQL had DECIMAL(18, 4).
+_DECIMAL_COLUMNS = (
+    ("fact_proactive_disclosure", "value"),
+    ("quarantine_proactive_disclosure", "value"),
+    ("quarantine_applications", "count"),
+    ("quarantine_review_litigation", "count"),
+)
+
+
+def _widen_numbers(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring an older warehouse's decimal columns to ``NUMBER_SQL`` (lossless: wider type,
+    more scale), so new loads are stored exactly. Amounts loaded before were already cut to
+    4 decimals; re-parsing the files (a new parser version) restores them."""
+    for table, column in _DECIMAL_COLUMNS:
+        (current,) = con.execute(
+            "SELECT data_type FROM duckdb_columns() WHERE table_name = ? AND column_name = ?", [table, column]
+        ).fetchone()
+        if current.replace(" ", "") != NUMBER_SQL.replace(" ", ""):
+            con.execute(f'ALTER TABLE {table} ALTER COLUMN "{column}" SET DATA TYPE {NUMBER_SQL}')
 
 
 OVERRIDES_KEY = "agency_overrides_sha256"  # pipeline_state: the data/agencies.csv last applied
@@ -120,7 +143,13 @@ def dimension_frames() -> dict[str, pd.DataFrame]:
     outcomes = []
     for order, m in enumerate(form.OUTCOMES, start=1):
         printed_in = [t.code for t in form.TEMPLATES.values() if m.code in t.outcome_rows]
-        with_values = [t.code for t in form.TEMPLATES.values() if m.code in {v.code for v in t.value_rows}]
+        # a row carries numbers where the template says so, or where the template's table may
+        # print it as one row instead of its sub-rows (（六）其他处理 in 2021-format tables)
+        with_values = [
+            t.code
+            for t in form.TEMPLATES.values()
+            if m.code in {v.code for v in t.value_rows} or m.code in form.ONE_ROW_GROUPS.get(t.code, ())
+        ]
         outcomes.append(
             {
                 "outcome": m.code,

@@ -123,7 +123,8 @@ def test_constructed_reports_load_into_the_same_dimensions(constructed):
 
 def test_dim_outcome_says_which_rows_each_template_prints(query):
     rows = {o: (sorted(t), sorted(v)) for o, t, v in query("SELECT outcome, templates, has_values_in FROM dim_outcome")}
-    assert rows["other_handling"] == (["2019", "2021"], ["2019"])  # a heading in 2021, a value row in 2019
+    # a value row in 2019; in 2021 a heading, or one row where a 2021 table prints it 2019-style
+    assert rows["other_handling"] == (["2019", "2021"], ["2019", "2021"])
     for sub in ("other_no_correction", "other_fee_unpaid", "other_other"):
         assert rows[sub] == (["2021"], ["2021"])
     assert rows["granted"] == (["2019", "2021"], ["2019", "2021"])

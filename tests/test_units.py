@@ -7,7 +7,7 @@ import pytest
 
 from pipeline import agencies
 from pipeline.document import Document, Row, UnreadableFile
-from pipeline.normalize import staging_frame
+from pipeline.normalize import NUMBER_SQL, staging_frame
 from pipeline.parse import parse_document
 from pipeline.parse.metadata import year_of
 from pipeline.parse.values import read_value
@@ -103,8 +103,7 @@ def test_pre_2019_report_fails():
 
 
 def test_long_digit_runs_are_not_cell_values():
-    """A 15-digit run (a document or phone number) cannot be a count; 14 digits still fit
-    the warehouse's DECIMAL(18, 4)."""
+    """A 15-digit run (a document or phone number) cannot be a count; 14 digits are a value."""
     assert read_value("123456789012345") is None
     assert read_value("12345678901234").number == Decimal("12345678901234")
 
@@ -121,10 +120,11 @@ def test_staging_frame_keeps_wide_numbers_between_small_ones():
         for n in numbers
     ]  # fmt: skip
     con = duckdb.connect()
-    con.execute("CREATE TABLE t (number DECIMAL(18, 4), number_text VARCHAR)")
+    con.execute(f"CREATE TABLE t (number {NUMBER_SQL}, number_text VARCHAR)")
     insert_frame(con, "t", staging_frame(rows)[["number", "number_text"]])
     assert con.execute("SELECT max(number), count(*) FROM t").fetchone() == (Decimal("10027"), 10_501)
-    assert con.execute("SELECT number FROM t WHERE number_text = '1486.23505'").fetchone() == (Decimal("1486.2350"),)
+    # exactly as printed, not rounded to 4 places (tests/test_exact_values.py)
+    assert con.execute("SELECT number FROM t WHERE number_text = '1486.23505'").fetchone() == (Decimal("1486.23505"),)
 
 
 def test_title_printed_as_a_site_field_loses_its_label():

@@ -53,7 +53,9 @@ CREATE TABLE IF NOT EXISTS dim_outcome (
     sort_order  INTEGER NOT NULL,
     is_total    BOOLEAN NOT NULL,
     templates   VARCHAR[] NOT NULL,   -- templates that print this row
-    has_values_in VARCHAR[] NOT NULL  -- templates in which this row carries numbers
+    has_values_in VARCHAR[] NOT NULL  -- templates in which this row carries numbers (other_handling: also
+                                      -- 2021 tables that print （六） as one row). Local subtotal rows of
+                                      -- （三）–（六） are not counted here; subtotal_* checks verify them
 );
 
 CREATE TABLE IF NOT EXISTS dim_proactive_item (
@@ -73,7 +75,10 @@ CREATE TABLE IF NOT EXISTS dim_result (
 );
 
 -- Facts: one row per printed cell of a loaded table. `raw` is the printed text; the number
--- is NULL where the cell holds none (blank, /, —, 无). `source_where`/`source_page` locate it.
+-- is NULL where the cell holds none (blank, /, —, 无), also for a total the agency left blank
+-- (never filled in with the sum of its parts). `source_where`/`source_page` locate it.
+-- DECIMAL(38, 10) holds every value the reader accepts exactly (pipeline.normalize.NUMBER_SQL):
+-- an amount printed with 6 decimals is stored with 6 decimals.
 CREATE TABLE IF NOT EXISTS fact_applications (
     report_id VARCHAR NOT NULL, agency_id VARCHAR NOT NULL, year INTEGER NOT NULL,
     applicant_type VARCHAR NOT NULL, outcome VARCHAR NOT NULL,
@@ -82,7 +87,7 @@ CREATE TABLE IF NOT EXISTS fact_applications (
 CREATE TABLE IF NOT EXISTS fact_proactive_disclosure (
     report_id VARCHAR NOT NULL, agency_id VARCHAR NOT NULL, year INTEGER NOT NULL,
     item VARCHAR NOT NULL, measure VARCHAR NOT NULL,
-    value DECIMAL(18, 4), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR
+    value DECIMAL(38, 10), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR
 );
 CREATE TABLE IF NOT EXISTS fact_review_litigation (
     report_id VARCHAR NOT NULL, agency_id VARCHAR NOT NULL, year INTEGER NOT NULL,
@@ -95,17 +100,17 @@ CREATE TABLE IF NOT EXISTS fact_review_litigation (
 CREATE TABLE IF NOT EXISTS quarantine_applications (
     report_id VARCHAR NOT NULL, agency_id VARCHAR, year INTEGER,
     applicant_type VARCHAR NOT NULL, outcome VARCHAR NOT NULL,
-    count DECIMAL(18, 4), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
+    count DECIMAL(38, 10), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
 );
 CREATE TABLE IF NOT EXISTS quarantine_proactive_disclosure (
     report_id VARCHAR NOT NULL, agency_id VARCHAR, year INTEGER,
     item VARCHAR NOT NULL, measure VARCHAR NOT NULL,
-    value DECIMAL(18, 4), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
+    value DECIMAL(38, 10), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
 );
 CREATE TABLE IF NOT EXISTS quarantine_review_litigation (
     report_id VARCHAR NOT NULL, agency_id VARCHAR, year INTEGER,
     proceeding VARCHAR NOT NULL, result VARCHAR NOT NULL,
-    count DECIMAL(18, 4), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
+    count DECIMAL(38, 10), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
 );
 
 -- One row per expectation and report validated in a run (success true or false).
@@ -148,24 +153,41 @@ LEFT JOIN dim_agency a USING (agency_id)
 GROUP BY ALL;
 
 CREATE OR REPLACE VIEW v_agency_year AS
-WITH apps AS (
+-- A row's 总计 as printed; 0 when it is blank and so are its parts; NULL when the agency left the
+-- total blank while its parts are not 0 (a total not printed): never the sum of the parts.
+WITH app_rows AS (
+    SELECT report_id, outcome,
+        coalesce(max(count) FILTER (WHERE applicant_type = 'total'),
+                 CASE WHEN coalesce(sum(count) FILTER (WHERE applicant_type <> 'total'), 0) = 0 THEN 0 END) AS n
+    FROM fact_applications GROUP BY report_id, outcome
+), apps AS (
     SELECT report_id,
-        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'new_received')     AS applications_received,
-        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'carried_over')     AS carried_over,
-        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'handled_total')    AS handled_total,
-        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'granted')          AS granted,
-        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'partially_granted') AS partially_granted,
-        sum(coalesce(count, 0)) FILTER (WHERE outcome = 'carried_forward')  AS carried_forward
-    FROM fact_applications WHERE applicant_type = 'total' GROUP BY report_id
+        max(n) FILTER (WHERE outcome = 'new_received')      AS applications_received,
+        max(n) FILTER (WHERE outcome = 'carried_over')      AS carried_over,
+        max(n) FILTER (WHERE outcome = 'handled_total')     AS handled_total,
+        max(n) FILTER (WHERE outcome = 'granted')           AS granted,
+        max(n) FILTER (WHERE outcome = 'partially_granted') AS partially_granted,
+        max(n) FILTER (WHERE outcome = 'carried_forward')   AS carried_forward
+    FROM app_rows GROUP BY report_id
+), rl_rows AS (
+    SELECT report_id, proceeding,
+        coalesce(max(count) FILTER (WHERE result = 'total'),
+                 CASE WHEN coalesce(sum(count) FILTER (WHERE result <> 'total'), 0) = 0 THEN 0 END) AS total,
+        coalesce(max(count) FILTER (WHERE result = 'corrected'), 0) AS corrected,
+        coalesce(max(count) FILTER (WHERE result = 'pending'), 0)   AS pending
+    FROM fact_review_litigation GROUP BY report_id, proceeding
 ), rl AS (
+    -- a sum over proceedings is NULL as soon as one of their totals was not printed
     SELECT report_id,
-        sum(coalesce(count, 0)) FILTER (WHERE proceeding = 'administrative_review' AND result = 'total')     AS reviews,
-        sum(coalesce(count, 0)) FILTER (WHERE proceeding = 'administrative_review' AND result = 'corrected') AS reviews_corrected,
-        sum(coalesce(count, 0)) FILTER (WHERE proceeding = 'administrative_review' AND result = 'pending')   AS reviews_pending,
-        sum(coalesce(count, 0)) FILTER (WHERE proceeding <> 'administrative_review' AND result = 'total')    AS lawsuits,
-        sum(coalesce(count, 0)) FILTER (WHERE proceeding <> 'administrative_review' AND result = 'corrected') AS lawsuits_corrected,
-        sum(coalesce(count, 0)) FILTER (WHERE proceeding <> 'administrative_review' AND result = 'pending')  AS lawsuits_pending
-    FROM fact_review_litigation GROUP BY report_id
+        CASE WHEN bool_and(total IS NOT NULL) FILTER (WHERE proceeding = 'administrative_review')
+             THEN sum(total) FILTER (WHERE proceeding = 'administrative_review') END      AS reviews,
+        sum(corrected) FILTER (WHERE proceeding = 'administrative_review')                AS reviews_corrected,
+        sum(pending) FILTER (WHERE proceeding = 'administrative_review')                  AS reviews_pending,
+        CASE WHEN bool_and(total IS NOT NULL) FILTER (WHERE proceeding <> 'administrative_review')
+             THEN sum(total) FILTER (WHERE proceeding <> 'administrative_review') END     AS lawsuits,
+        sum(corrected) FILTER (WHERE proceeding <> 'administrative_review')               AS lawsuits_corrected,
+        sum(pending) FILTER (WHERE proceeding <> 'administrative_review')                 AS lawsuits_pending
+    FROM rl_rows GROUP BY report_id
 )
 SELECT
     r.agency_id, a.name AS agency, a.province, a.city, a.county, r.year, r.template, r.status, r.report_id,

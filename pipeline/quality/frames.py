@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline import form
 from pipeline.normalize import TABLE_COLUMNS, cell_kind
+from pipeline.quality.suites import not_printed_column
 
 
 def staging(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
@@ -23,6 +24,15 @@ def staging(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     ).df()
 
 
+# Frames on which the form's equations are evaluated: frame -> (table, long column naming a
+# frame row, long column naming a term, frame row dimension, term dimension).
+EQUATION_FRAMES = {
+    "applications_by_applicant": ("applications", "col_code", "row_code", "applicant_type", "outcome"),
+    "applications_by_outcome": ("applications", "row_code", "col_code", "outcome", "applicant_type"),
+    "review_litigation_by_proceeding": ("review_litigation", "row_code", "col_code", "proceeding", "result"),
+}
+
+
 def _wide(long: pd.DataFrame, index_name: str, pivot_on: str, columns: list[str]) -> pd.DataFrame:
     """One row per report and ``index_name`` member, one column per ``pivot_on`` member."""
     if long.empty:
@@ -31,6 +41,95 @@ def _wide(long: pd.DataFrame, index_name: str, pivot_on: str, columns: list[str]
     wide = long.pivot_table(index=["report_id", index_name], columns=pivot_on, values="number", aggfunc="sum")
     wide = wide.reindex(columns=columns).fillna(0.0).reset_index()
     wide.columns.name = None
+    return wide
+
+
+def layouts(long: pd.DataFrame) -> pd.DataFrame:
+    """Per report (the index): its applications table's layout flags (``form.layout``)."""
+    names = list(form.layout(set()))
+    if long.empty:
+        return pd.DataFrame(columns=names, index=pd.Index([], name="report_id"), dtype=bool)
+    printed = long.groupby("report_id")["row_code"].agg(frozenset)
+    return pd.DataFrame([form.layout(s) for s in printed], index=printed.index, columns=names)
+
+
+def _applying(eq: form.Equation, long: pd.DataFrame, flags: pd.DataFrame | None) -> pd.DataFrame:
+    """The cells of the reports ``eq`` applies to (its template, its layout condition)."""
+    if eq.template is not None:
+        long = long[long["template"] == eq.template]
+    if eq.when and flags is not None:
+        ok = [r for r, f in zip(flags.index, flags.to_dict("records"), strict=True) if eq.applies(f)]
+        long = long[long["report_id"].isin(ok)]
+    return long
+
+
+def sums(long: pd.DataFrame, table: str) -> pd.DataFrame:
+    """One row per printed total cell of ``table`` and equation that sums its parts: whether
+    the total holds a number, and the sum of its parts (blank parts count as 0).
+
+    A total that holds no number while its parts sum to something else than 0 is a total
+    the agency did not print (FORM.md, "Cell values")."""
+    columns = [
+        "report_id", "table_name", "rule", "member", "template", "row_code", "col_code", "raw",
+        "total_printed", "parts_sum",
+    ]  # fmt: skip
+    flags = layouts(long) if table == "applications" else None
+    parts_list = []
+    for eq in form.EQUATIONS:
+        if eq.table != table or not eq.sums_parts:
+            continue
+        _, member_col, term_col, _, _ = EQUATION_FRAMES[eq.frame]
+        cells = _applying(eq, long, flags)
+        totals = cells[cells[term_col] == eq.lhs[0]]
+        if totals.empty:
+            continue
+        parts = cells[cells[term_col].isin(eq.rhs)]
+        parts_sum = parts.assign(n=parts["number"].astype("float64").fillna(0.0)).groupby(["report_id", member_col])
+        frame = totals.join(parts_sum["n"].sum().rename("parts_sum"), on=["report_id", member_col])
+        parts_list.append(
+            frame.assign(
+                table_name=table,
+                rule=eq.name,
+                member=frame[member_col],
+                total_printed=frame["number"].notna(),
+                parts_sum=frame["parts_sum"].fillna(0.0),
+            )[columns]
+        )
+    if not parts_list:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts_list, ignore_index=True)
+
+
+def not_printed(sums_frame: pd.DataFrame) -> pd.DataFrame:
+    """The total cells the agency did not print: (report_id, row_code, col_code), once each."""
+    missing = sums_frame[~sums_frame["total_printed"].astype(bool) & (sums_frame["parts_sum"] != 0)]
+    return missing[["report_id", "row_code", "col_code"]].drop_duplicates()
+
+
+def _equation_frame(con: duckdb.DuckDBPyConnection, frame: str, template: str | None) -> pd.DataFrame:
+    """The wide frame of the equations of (``frame``, ``template``), with the layout flags their
+    conditions read and, per equation, how many of its terms are totals not printed."""
+    table, member_col, term_col, member_dim, term_dim = EQUATION_FRAMES[frame]
+    long = staging(con, table)
+    missing = not_printed(sums(long, table))
+    flags = layouts(long) if table == "applications" else None
+    if template is not None:
+        long = long[long["template"] == template]
+    if term_dim == "outcome":
+        printed_rows = form.TEMPLATES[template].outcome_rows if template else [m.code for m in form.OUTCOMES]
+        terms = [c for c in printed_rows if c != "handled"]
+    else:
+        terms = [m.code for m in (form.APPLICANT_TYPES if term_dim == "applicant_type" else form.RESULTS)]
+    wide = _wide(long.rename(columns={member_col: member_dim, term_col: term_dim}), member_dim, term_dim, terms)
+    if flags is not None:
+        wide = wide.join(flags, on="report_id")
+        wide[list(flags.columns)] = wide[list(flags.columns)].fillna(False).astype(bool)
+    for eq in form.EQUATIONS:
+        if eq.frame != frame or eq.template != template:
+            continue
+        counts = missing[missing[term_col].isin(eq.terms)].groupby(["report_id", member_col]).size()
+        keys = pd.MultiIndex.from_arrays([wide["report_id"], wide[member_dim]])
+        wide[not_printed_column(eq)] = counts.reindex(keys, fill_value=0).to_numpy().astype("int64")
     return wide
 
 
@@ -57,18 +156,10 @@ def build(con: duckdb.DuckDBPyConnection, frame: str, template: str | None) -> p
                 )
             )
         return pd.concat(parts, ignore_index=True)
-    if frame.startswith("applications"):
-        long = staging(con, "applications")
-        if template is not None:
-            long = long[long["template"] == template]
-        long = long.rename(columns={"row_code": "outcome", "col_code": "applicant_type"})
-        if frame == "applications_by_applicant":
-            outcomes = [m.code for m in form.TEMPLATES[template or "2021"].value_rows]
-            return _wide(long, "applicant_type", "outcome", outcomes)
-        return _wide(long, "outcome", "applicant_type", [m.code for m in form.APPLICANT_TYPES])
-    if frame == "review_litigation_by_proceeding":
-        long = staging(con, "review_litigation").rename(columns={"row_code": "proceeding", "col_code": "result"})
-        return _wide(long, "proceeding", "result", [m.code for m in form.RESULTS])
+    if frame == "totals":
+        return pd.concat([sums(staging(con, t), t) for t in ("applications", "review_litigation")], ignore_index=True)
+    if frame in EQUATION_FRAMES:
+        return _equation_frame(con, frame, template)
     raise ValueError(f"unknown frame {frame!r}")
 
 
@@ -80,10 +171,20 @@ def _report_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def _total(number: str = "number", column: str = "col_code") -> str:
+    """SQL aggregate over one printed row: its 总计 cell; 0 when that cell is blank and so are
+    (or sum to 0) its parts; NULL for a total not printed, never the sum of its parts."""
+    return (
+        f"coalesce(max({number}) FILTER ({column} = 'total'), "
+        f"CASE WHEN coalesce(sum({number}) FILTER ({column} <> 'total'), 0) = 0 THEN 0 END)"
+    )
+
+
 def _totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per report (the index): the table numbers the narrative and plausibility checks compare
     with. Summed in DuckDB, so both frames get one small row per report instead of pulling
-    three staging tables into pandas each. Tables that could not be read are left out."""
+    three staging tables into pandas each. Tables that could not be read are left out, and so
+    is a number whose total was not printed (NULL: nothing to compare with)."""
 
     def read(table: str) -> str:
         return (
@@ -91,17 +192,22 @@ def _totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             f"WHERE p.report_id = s.report_id AND p.table_name = '{table}')"
         )
 
+    def all_printed(condition: str) -> str:
+        return f"(CASE WHEN bool_and(t IS NOT NULL) FILTER ({condition}) THEN sum(t) FILTER ({condition}) END)::DOUBLE"
+
     return (
         con.execute(
             f"""
             WITH apps AS (
-                SELECT report_id, sum(coalesce(number, 0))::DOUBLE AS applications_received
-                FROM {read("applications")} AND row_code = 'new_received' AND col_code = 'total' GROUP BY 1
+                SELECT report_id, ({_total()})::DOUBLE AS applications_received
+                FROM {read("applications")} AND row_code = 'new_received' GROUP BY 1
+            ), proceedings AS (
+                SELECT report_id, row_code, {_total()} AS t FROM {read("review_litigation")} GROUP BY 1, 2
             ), rl AS (
                 SELECT report_id,
-                    (sum(coalesce(number, 0)) FILTER (row_code = 'administrative_review'))::DOUBLE AS reviews,
-                    (sum(coalesce(number, 0)) FILTER (row_code <> 'administrative_review'))::DOUBLE AS lawsuits
-                FROM {read("review_litigation")} AND col_code = 'total' GROUP BY 1
+                    {all_printed("row_code = 'administrative_review'")} AS reviews,
+                    {all_printed("row_code <> 'administrative_review'")} AS lawsuits
+                FROM proceedings GROUP BY 1
             ), fee AS (
                 SELECT report_id, any_value(number)::DOUBLE AS fee_amount
                 FROM {read("proactive_disclosure")} AND row_code = 'administrative_fee' AND col_code = 'fee_amount'
@@ -137,10 +243,14 @@ def _plausibility(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per report: the fee amount, new applications, and the agency's earlier loaded years."""
     reports = _report_frame(con)
     history = con.execute(
-        "SELECT f.agency_id, f.year AS earlier_year, sum(coalesce(f.count, 0))::DOUBLE AS n FROM fact_applications f "
-        "JOIN reports r USING (report_id) WHERE r.status IN ('loaded', 'partial') "
-        "AND f.outcome = 'new_received' AND f.applicant_type = 'total' "
-        "AND f.report_id NOT IN (SELECT report_id FROM stg_reports) GROUP BY 1, 2"
+        f"""
+        WITH received AS (
+            SELECT f.agency_id, f.year, {_total("f.count", "f.applicant_type")} AS n FROM fact_applications f
+            JOIN reports r USING (report_id) WHERE r.status IN ('loaded', 'partial') AND f.outcome = 'new_received'
+            AND f.report_id NOT IN (SELECT report_id FROM stg_reports) GROUP BY f.report_id, 1, 2
+        )
+        SELECT agency_id, year AS earlier_year, sum(n)::DOUBLE AS n FROM received GROUP BY 1, 2
+        """
     ).df()
     pairs = reports[["report_id", "agency_id", "year"]].merge(history, on="agency_id")
     earlier = (
@@ -167,4 +277,19 @@ def _completeness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return reports
 
 
-BEYOND_ONE_TABLE = {"narrative": _narrative, "plausibility": _plausibility, "completeness": _completeness}
+def _reading(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per parsed report and table: one row per note the reader made about it (the text in
+    ``note``), or one row with no note."""
+    base = _report_frame(con)[["report_id"]].merge(pd.DataFrame({"table_name": list(form.TABLES)}), how="cross")
+    notes = con.execute("SELECT report_id, table_name, note_no, note FROM stg_reader_notes").df()
+    frame = base.merge(notes, how="left", on=["report_id", "table_name"])
+    frame["note_no"] = frame["note_no"].fillna(0).astype("int64")
+    return frame
+
+
+BEYOND_ONE_TABLE = {
+    "narrative": _narrative,
+    "plausibility": _plausibility,
+    "completeness": _completeness,
+    "reading": _reading,
+}

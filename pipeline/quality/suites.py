@@ -30,6 +30,8 @@ FRAME_INDEX = {
     "narrative": ["report_id", "claim"],
     "plausibility": ["report_id"],
     "completeness": ["report_id"],
+    "totals": ["report_id", "table_name", "rule", "member"],
+    "reading": ["report_id", "table_name", "note_no"],
 }
 # A development zone's administrative fees above this many 万元 a year are worth a look
 # (seed 000 prints 10027 万元, i.e. 100 million yuan; its peers print 0 to a few hundred).
@@ -39,10 +41,24 @@ DEV_ZONE_FEE_MAX_WAN = 1000
 HISTORY_RATIO_RANGE = (0.1, 10.0)
 
 
+def not_printed_column(eq: form.Equation) -> str:
+    """The frame column counting, per frame row, the terms of ``eq`` that are totals the agency
+    did not print (``pipeline.quality.frames``); ``eq`` is evaluated only where it is 0."""
+    return f"not_printed_{eq.name}"
+
+
 def _equation(eq: form.Equation) -> dict[str, Any]:
+    """The expectation of an equation, evaluated on the rows where it applies: the report's
+    layout matches ``eq.when`` and none of its terms is a total not printed."""
+    condition = [f"{flag}=={value}" for flag, value in eq.when] + [f"{not_printed_column(eq)}==0"]
     return {
         "type": "expect_column_pair_values_to_be_equal",
-        "kwargs": {"column_A": " + ".join(eq.lhs), "column_B": " + ".join(eq.rhs)},
+        "kwargs": {
+            "column_A": " + ".join(eq.lhs),
+            "column_B": " + ".join(eq.rhs),
+            "row_condition": " and ".join(condition),
+            "condition_parser": "pandas",
+        },
         "meta": {"rule": eq.name, "table": eq.table, "equation_zh": eq.description_zh},
         "severity": "critical" if eq.blocking else "warning",
     }
@@ -117,7 +133,7 @@ def build_suites() -> dict[str, dict[str, Any]]:
     return suites
 
 
-def _warning(rule: str, expectation: str, kwargs: dict[str, Any], table: str, note: str) -> dict[str, Any]:
+def _warning(rule: str, expectation: str, kwargs: dict[str, Any], table: str | None, note: str) -> dict[str, Any]:
     """A non-blocking expectation: recorded in dq_results, never quarantines anything."""
     return {
         "type": expectation,
@@ -187,10 +203,30 @@ def _beyond_one_table() -> dict[str, dict[str, Any]]:
         )
         for table in form.TABLES
     ]
+    totals = [
+        _warning(
+            "total_not_printed",
+            "expect_column_values_to_be_in_set",
+            {"column": "parts_sum", "value_set": [0], "row_condition": "total_printed==False", **pandas},
+            "*",
+            "总计空白或为占位符时，其各项之和应为0；否则为未填报的总计：保持为空，不计算相应勾稽关系",
+        )
+    ]
+    reading = [
+        _warning(
+            "reader_note",
+            "expect_column_values_to_be_null",
+            {"column": "note"},
+            "*",
+            "读取表格时的提示（如未作为单元格读取的零散数字），不阻断入库",
+        )
+    ]
     return {
         "narrative": _suite("narrative", narrative),
         "plausibility": _suite("plausibility", plausibility),
         "completeness": _suite("completeness", completeness),
+        "totals": _suite("totals", totals),
+        "reading": _suite("reading", reading),
     }
 
 

@@ -137,9 +137,8 @@ def run(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None = Non
             run_id=gx_run,
         )
         outcome.expectations_run += len(result.results)
-        reports = sorted(frame["report_id"].unique())
         for exp, res in zip(spec["expectations"], result.results, strict=True):
-            _record(outcome, name, exp, res, frame, meta, reports, run_id, validated_at, where_of)
+            _record(outcome, name, exp, res, frame, meta, run_id, validated_at, where_of)
     if docs_dir is not None:
         context.build_data_docs(site_names=[DOCS_SITE])
     return outcome
@@ -170,7 +169,6 @@ def _record(
     res: Any,
     frame: pd.DataFrame,
     meta: dict[str, Any],
-    reports: list[str],
     run_id: str,
     validated_at: datetime,
     where_of: dict[tuple[str, str, str, str], str],
@@ -188,23 +186,20 @@ def _record(
         row = frame.iloc[position[key]]
         if meta["frame"] == "cells":
             detail = _cell_detail(row.to_dict(), exp, where_of.get(key, "?"))
-            table = bad["table_name"]
         elif meta["frame"] in _WARNING_DETAIL:
             detail = _WARNING_DETAIL[meta["frame"]](row, exp)
-            table = exp["meta"]["table"]
         else:
             detail = _equation_detail(row, exp, meta["frame"], _term_dims(meta["frame"]))
-            table = meta["table"]
-        failures[(bad["report_id"], table)].append(detail)
-    if meta["frame"] in _WARNING_DETAIL:
-        # only the reports the expectation applies to (a narrative that states nothing is not checked)
+        # frames over several tables name each row's table
+        failures[(bad["report_id"], bad.get("table_name", exp["meta"]["table"]))].append(detail)
+    if "table_name" in frame.columns:
+        pairs = sorted(set(zip(frame["report_id"], frame["table_name"], strict=True)))
+    else:
+        # only the reports the expectation applies to: a narrative that states nothing is not
+        # checked, nor an equation whose every row is skipped (layout, totals not printed)
         condition = exp["kwargs"].get("row_condition")
         applies = frame.query(condition) if condition else frame
         pairs = [(report_id, exp["meta"]["table"]) for report_id in sorted(applies["report_id"].unique())]
-    elif meta["table"] == "*":
-        pairs = sorted(set(zip(frame["report_id"], frame["table_name"], strict=True)))
-    else:
-        pairs = [(report_id, meta["table"]) for report_id in reports]
     for report_id, table in pairs:
         details = failures.get((report_id, table), [])
         outcome.dq_rows.append(
@@ -257,10 +252,34 @@ def _completeness_detail(row: pd.Series, exp: dict[str, Any]) -> str:
     )
 
 
+def _totals_detail(row: pd.Series, exp: dict[str, Any]) -> str:
+    """'三、…: total not printed (total_not_printed): row （一）予以公开: 总计 is blank while its
+    parts sum to 272 (总计 = 自然人 + …), so it stays NULL and applicant_total … is not evaluated …'.
+    No '; ' inside: several details of one report are joined with it."""
+    table = row["table_name"]
+    eq = next(e for e in form.EQUATIONS if e.name == row["rule"] and e.table == table)
+    _, _, _, member_dim, term_dim = frames.EQUATION_FRAMES[eq.frame]
+    where = "column" if eq.frame == "applications_by_applicant" else "row"
+    printed = f"printed as '{row['raw']}'" if str(row["raw"]).strip() else "blank"
+    return (
+        f"{form.TABLE_LABELS_ZH[table]}: total not printed ({exp['meta']['rule']}): {where} "
+        f"{form.label_zh(member_dim, row['member'])}: {form.label_zh(term_dim, eq.lhs[0])} is {printed} while its "
+        f"parts sum to {row['parts_sum']:g} ({eq.description_zh}), so it stays NULL and {eq.name} (and any other "
+        f"equation with this cell) is not evaluated for this {where}"
+    )
+
+
+def _reading_detail(row: pd.Series, exp: dict[str, Any]) -> str:
+    """The reader's own words."""
+    return str(row["note"])
+
+
 _WARNING_DETAIL = {
     "narrative": _narrative_detail,
     "plausibility": _plausibility_detail,
     "completeness": _completeness_detail,
+    "totals": _totals_detail,
+    "reading": _reading_detail,
 }
 
 
