@@ -202,6 +202,7 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
                 status="staged",
                 reason=None,
                 numbers_hash=staged.numbers_hash,
+                agency_note=r.parsed.agency_note,
             )
         report_rows.append(row)
 

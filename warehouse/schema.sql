@@ -22,6 +22,9 @@ CREATE TABLE IF NOT EXISTS reports (
     file_mtime     TIMESTAMP,
     numbers_hash   VARCHAR                -- fingerprint of every number read (tells copies from re-issues)
 );
+-- Additive: why the agency is the name as printed, not a full official name (a short form such
+-- as 市财政局 whose place the document does not name); NULL when complete. Warned (suite identity).
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS agency_note VARCHAR;
 
 CREATE TABLE IF NOT EXISTS dim_agency (
     agency_id VARCHAR PRIMARY KEY,

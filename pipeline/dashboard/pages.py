@@ -37,6 +37,7 @@ PLAIN = {
     "table_present_proactive_disclosure": "缺少表二 (table 二 is missing)",
     "table_present_applications": "缺少表三 (table 三 is missing)",
     "table_present_review_litigation": "缺少表四 (table 四 is missing)",
+    "agency_name_complete": "机关名称缺地名，按所印名称入库 (the agency name as printed lacks its place)",
     "consistent_copies": "同一机关同一年度的副本数字不一致 (copies of the report disagree)",
     "unreadable": "表格无法读取 (the table could not be read)",
 }

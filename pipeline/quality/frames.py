@@ -287,7 +287,15 @@ def _reading(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame
 
 
+def _identity(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per parsed report: why its agency name is the printed one (NULL when it is complete)."""
+    return con.execute(
+        "SELECT report_id, agency_note FROM stg_reports WHERE status = 'staged' ORDER BY report_id"
+    ).df()
+
+
 BEYOND_ONE_TABLE = {
+    "identity": _identity,
     "narrative": _narrative,
     "plausibility": _plausibility,
     "completeness": _completeness,

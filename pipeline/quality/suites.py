@@ -30,6 +30,7 @@ FRAME_INDEX = {
     "narrative": ["report_id", "claim"],
     "plausibility": ["report_id"],
     "completeness": ["report_id"],
+    "identity": ["report_id"],
     "totals": ["report_id", "table_name", "rule", "member"],
     "reading": ["report_id", "table_name", "note_no"],
 }
@@ -221,7 +222,17 @@ def _beyond_one_table() -> dict[str, dict[str, Any]]:
             "读取表格时的提示（如未作为单元格读取的零散数字），不阻断入库",
         )
     ]
+    identity = [
+        _warning(
+            "agency_name_complete",
+            "expect_column_values_to_be_null",
+            {"column": "agency_note"},
+            None,
+            "机关名称应为含地名的完整正式名称；文中无法确定地名时按所印名称入库，不作猜测",
+        )
+    ]
     return {
+        "identity": _suite("identity", identity),
         "narrative": _suite("narrative", narrative),
         "plausibility": _suite("plausibility", plausibility),
         "completeness": _suite("completeness", completeness),

@@ -274,7 +274,13 @@ def _reading_detail(row: pd.Series, exp: dict[str, Any]) -> str:
     return str(row["note"])
 
 
+def _identity_detail(row: pd.Series, exp: dict[str, Any]) -> str:
+    """Why the agency name could not be completed, in the parser's words."""
+    return f"agency name not completed ({exp['meta']['rule']}): {row['agency_note']}; loaded under the printed name"
+
+
 _WARNING_DETAIL = {
+    "identity": _identity_detail,
     "narrative": _narrative_detail,
     "plausibility": _plausibility_detail,
     "completeness": _completeness_detail,
