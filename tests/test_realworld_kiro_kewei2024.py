@@ -34,6 +34,12 @@ def test_table_three_reassembled_from_fragments(parsed):
     assert_cells(parsed.tables["applications"], doc.APPLICATIONS)
 
 
+def test_the_lone_number_is_named_not_placed(parsed):
+    line, number = doc.STRAY_NUMBER
+    warnings = parsed.tables["applications"].warnings
+    assert len(warnings) == 1 and warnings[0].startswith(f"{line}: {number} on a line of its own was not taken")
+
+
 def test_table_four_under_a_fragmented_header(parsed):
     assert_cells(parsed.tables["review_litigation"], doc.REVIEW)
 
