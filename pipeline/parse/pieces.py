@@ -1,0 +1,172 @@
+"""A table region's rows -> pieces: label text followed by the values printed after it.
+
+Grid rows (Word, HTML, ruled PDF, Markdown pipes) keep their cell positions: a piece carries
+every cell after the label with its column index, blanks included. Text rows (PDF text
+copies, crawled pages) are split into words, and words into runs of label text and numbers,
+because crawlers glue cells together (``规章000行政规范性文件0011``); a run of digits may then
+hold several cells, which ``pipeline.parse.readings`` resolves with the arithmetic. A digit
+that numbers the next label (``…事务信息3200000326.属于四类…``) stays with that label.
+
+Page furniture inside a table (``- 3 -``, ``— 3 —``, ``第3页``) is dropped; a bare number on
+a line of its own may be a page number or a detached value, so it is kept aside as such.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pipeline.document import Row
+from pipeline.parse.values import is_value
+
+PAGE_NUMBER = re.compile(r"^[-—–－─\s]*(?:第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[-—–－─\s]*$")
+_DASHED_NUMBER = re.compile(r"^\s*[-—–－─]+\s*\d+\s*[-—–－─]+\s*$")
+# a printed number: optional sign, digits (thousands separators allowed), decimals, a unit
+_NUMBER_RUN = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|件|个|项|条|次|人)?")
+_LABEL_NUMBERING = re.compile(r"[.、]\s*[\u4e00-\u9fff]")
+_NOT_A_VALUE_AFTER = re.compile(r"^(?:年|月|日|页|号|位|%)")
+_NOT_A_VALUE_BEFORE = re.compile(r"(?:第|〔|\[|令)$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A printed value (or a run of glued digits) and where it was printed."""
+
+    text: str
+    where: str
+    page: int | None
+    col: int | None = None  # grid column index; None in text rows
+
+
+@dataclass
+class Piece:
+    """Label text and the values printed after it, on one row."""
+
+    text: str
+    values: list[Token] = field(default_factory=list)
+    grid: bool = False
+    where: str = ""
+    page: int | None = None
+    bare_number: bool = False  # a number alone on a text line: a page number or a detached value
+    cells: tuple[str, ...] = ()  # a grid row's cells, for placing values by the header's columns
+
+
+def is_furniture(text: str) -> bool:
+    """Page numbers in the styles agencies print: '- 3 -', '— 3 —', '第3页', '3/12'."""
+    return bool(PAGE_NUMBER.match(text) or _DASHED_NUMBER.match(text))
+
+
+def _nfkc_same_length(text: str) -> str:
+    """NFKC per character where it keeps one character (full-width digits and signs), so that
+    positions in the result are positions in the printed text."""
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+def split_word(word: str) -> list[tuple[str, str]]:
+    """A word -> [('text'|'value', printed)]: label text and the numbers glued to it."""
+    if is_value(word):
+        return [("value", word)]
+    norm = _nfkc_same_length(word)
+    parts: list[tuple[str, str]] = []
+    pos = 0
+    for match in _NUMBER_RUN.finditer(norm):
+        start, end = match.span()
+        after, before = norm[end:], norm[:start]
+        if _NOT_A_VALUE_AFTER.match(after) or _NOT_A_VALUE_BEFORE.search(before) or _in_brackets(before):
+            continue
+        if _LABEL_NUMBERING.match(after) and "." not in match.group() and not match.group().endswith(
+            ("元", "件", "个", "项", "条", "次", "人")
+        ):
+            end -= 1  # the last digit numbers the next label: '…3200000326.属于四类'
+            if end <= start or norm[start:end] in "+-":
+                continue
+        if start > pos:
+            parts.append(("text", word[pos:start]))
+        parts.append(("value", word[start:end]))
+        pos = end
+    if pos < len(word):
+        parts.append(("text", word[pos:]))
+    return parts
+
+
+def _in_brackets(before: str) -> bool:
+    """A number inside a bracket of a label ('（单位：万元，保留4位小数）') is label text."""
+    return before.count("(") + before.count("（") > before.count(")") + before.count("）")
+
+
+def _text_pieces(row: Row) -> list[Piece]:
+    line = " ".join(c for c in row.cells if c)
+    if is_furniture(line):
+        return []
+    words: list[tuple[str, str, int]] = []  # (kind, printed, word index)
+    cells = row.cells if len(row.cells) > 1 else tuple(line.split())
+    for index, word in enumerate(cells):
+        if not word.strip():
+            continue
+        for kind, printed in split_word(word.strip()) if len(row.cells) == 1 else [_cell_kind(word.strip())]:
+            words.append((kind, printed, index))
+    # a number before a word that starts with 年/月/日 is a date in prose ('2024 年'), not a cell
+    for k, (kind, printed, index) in enumerate(words):
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        if kind == "value" and nxt and nxt[0] == "text" and _NOT_A_VALUE_AFTER.match(nxt[1]):
+            words[k] = ("text", printed, index)
+    pieces: list[Piece] = []
+    current = Piece("", where=row.where, page=row.page)
+    for kind, printed, index in words:
+        where = row.where if len(row.cells) == 1 else f"{row.where} cell {index + 1}"
+        if kind == "text":
+            if current.values:
+                pieces.append(current)
+                current = Piece("", where=row.where, page=row.page)
+            current.text += printed
+        else:
+            current.values.append(Token(printed, where, row.page))
+    if current.text or current.values:
+        pieces.append(current)
+    if len(pieces) == 1 and not pieces[0].text and len(pieces[0].values) == 1:
+        pieces[0].bare_number = _is_integer(pieces[0].values[0].text)
+    return pieces
+
+
+def _cell_kind(cell: str) -> tuple[str, str]:
+    return ("value", cell) if is_value(cell) else ("text", cell)
+
+
+def _is_integer(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,4}", _nfkc_same_length(text).strip()))
+
+
+def _grid_piece(row: Row) -> Piece:
+    """Label cells then value cells (blanks included) with their column positions. The
+    value area is the run of value-looking cells at the right end of the row."""
+    cells = row.cells
+    cut = len(cells)
+    while cut > 0 and is_value(cells[cut - 1]):
+        cut -= 1
+    label = "".join(c for c in cells[:cut] if c)
+    values = [
+        Token(cells[i].strip(), f"{row.where} col {i + 1}", row.page, col=i) for i in range(cut, len(cells))
+    ]
+    return Piece(label, values, grid=True, where=row.where, page=row.page, cells=cells)
+
+
+def to_pieces(rows: Sequence[Row], keep_empty: bool = False) -> list[Piece]:
+    """Every row of a table region as pieces, in reading order, furniture dropped. An empty
+    grid row is spacing, except where a caller asks for it (an all-blank review row)."""
+    pieces: list[Piece] = []
+    for row in rows:
+        if row.grid:
+            if not any(c.strip() for c in row.cells) and not keep_empty:
+                continue
+            if len(row.cells) == 1 and is_furniture(row.cells[0]):
+                continue
+            pieces.append(_grid_piece(row))
+        else:
+            pieces.extend(_text_pieces(row))
+    return pieces

@@ -1,0 +1,120 @@
+"""Readings of a text row whose cells cannot be told apart by position.
+
+Two kinds of damage lose cell boundaries in text copies: crawlers glue a row's numbers
+together (``21710000218`` for 217 1 0 0 0 0 218) and space-separated text drops blank cells.
+A row is then read only where the form's arithmetic admits exactly one reading: every way of
+cutting the glued digits (no part with a leading zero) and of placing the lost blanks is
+tried, and kept when the row's own equations hold (the 总计 column, each review block's
+总计). When a row keeps several readings, the table's column equations may still single one
+combination out (``resolve``); otherwise the table fails with the row named. Nothing is
+guessed: a row that prints a wrong total has no reading and fails too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+
+from pipeline.parse.values import read_value
+
+MAX_READINGS = 20000  # per row; beyond this the row is reported as having too many readings
+MAX_COMBINATIONS = 200000  # joint search over ambiguous rows
+
+# (lhs index, rhs indices): cell[lhs] == sum(cell[i] for i in rhs)
+RowEquation = tuple[int, tuple[int, ...]]
+
+_SPLITTABLE = re.compile(r"^[+-]?\d{2,}$")
+
+
+def number(text: str) -> Decimal:
+    """A cell's value in the arithmetic: blanks and placeholders count as 0."""
+    value = read_value(text)
+    return Decimal(0) if value is None or value.number is None else value.number
+
+
+def _cuts(token: str, parts: int) -> Iterator[tuple[str, ...]]:
+    """Ways to cut a run of digits into ``parts`` numbers without leading zeros."""
+    sign = token[0] if token[0] in "+-" else ""
+    digits = token[len(sign) :]
+    for points in itertools.combinations(range(1, len(digits)), parts - 1):
+        bounds = (0, *points, len(digits))
+        pieces = [digits[a:b] for a, b in itertools.pairwise(bounds)]
+        if any(len(p) > 1 and p[0] == "0" for p in pieces):
+            continue
+        pieces[0] = sign + pieces[0]
+        yield tuple(pieces)
+
+
+def candidates(tokens: Sequence[str], n: int, split: bool) -> Iterator[tuple[str, ...]]:
+    """Every sequence of ``n`` cells the tokens can stand for. With ``split``, a token that is
+    a run of two or more digits may stand for several cells (a crawled copy glues cells);
+    without, every token is one cell and the missing cells are blanks ('') placed anywhere
+    (space-separated text drops blank cells). The two damages are not mixed: together they
+    admit so many readings that none would be unique."""
+
+    def walk(i: int, room: int) -> Iterator[tuple[str, ...]]:
+        if i == len(tokens):
+            if room == 0 or not split:
+                yield ("",) * room
+            return
+        token = tokens[i]
+        if split:
+            left = len(tokens) - i - 1  # the tokens after this one need a cell each
+            most = min(room - left, len(token.lstrip("+-"))) if _SPLITTABLE.match(token) else 1
+            for parts in range(1, most + 1):
+                for cut in [(token,)] if parts == 1 else _cuts(token, parts):
+                    yield from (cut + rest for rest in walk(i + 1, room - parts))
+            return
+        yield from ((token, *rest) for rest in walk(i + 1, room - 1))
+        if room > len(tokens) - i:  # a blank cell before this token
+            yield from (("", *rest) for rest in walk(i, room - 1))
+
+    if len(tokens) <= n:
+        yield from walk(0, n)
+
+
+def holds(cells: Sequence[str], equations: Sequence[RowEquation]) -> bool:
+    return all(number(cells[lhs]) == sum((number(cells[i]) for i in rhs), Decimal(0)) for lhs, rhs in equations)
+
+
+def row_readings(tokens: Sequence[str], n: int, equations: Sequence[RowEquation]) -> list[tuple[str, ...]] | None:
+    """The readings of one row that satisfy its equations; None when there are too many to
+    enumerate. With as many tokens as cells the printed order is the reading (no search).
+    Glued digits are tried first: a row that has a reading that way is a crawled copy."""
+    if len(tokens) == n:
+        return [tuple(tokens)]
+    for split in (True, False):
+        out = []
+        for count, reading in enumerate(candidates(tokens, n, split)):
+            if count >= MAX_READINGS:
+                return None
+            if holds(reading, equations):
+                out.append(reading)
+        if out:
+            return out
+    return []
+
+
+def resolve(
+    fixed: dict[str, Sequence[str]],
+    open_rows: dict[str, list[tuple[str, ...]]],
+    check: callable,
+) -> list[dict[str, tuple[str, ...]]] | None:
+    """Combinations of the open rows' readings for which ``check(all rows)`` holds, at most
+    two (enough to tell unique from ambiguous); None when the search is too large."""
+    codes = list(open_rows)
+    total = 1
+    for code in codes:
+        total *= len(open_rows[code])
+        if total > MAX_COMBINATIONS:
+            return None
+    found = []
+    for combo in itertools.product(*(open_rows[c] for c in codes)):
+        rows = {**fixed, **dict(zip(codes, combo, strict=True))}
+        if check(rows):
+            found.append(dict(zip(codes, combo, strict=True)))
+            if len(found) > 1:
+                break
+    return found

@@ -1,0 +1,585 @@
+"""One recognizer for every format: a table region's rows -> the form's cells.
+
+Readers only produce rows (grids with positions, or text lines); this module maps them onto
+the form by anchoring on labels, whatever the layout:
+
+1. Rows become pieces (``pipeline.parse.pieces``): label text and the values after it.
+2. Label text is matched approximately against the table's label set (``labels``): value
+   rows, group headings and header words, in any numbering style, wrapped over lines or
+   cells, with glyphs dropped or interleaved with a neighbouring column.
+3. Each piece with values belongs to the last value row its label names (label text of
+   the rows above without values counts: wrapped labels). Values printed on a line of their
+   own go to the labels still waiting for values, first come first served, and a label
+   printed after its detached values takes them (converters that split a table into
+   fragments). Where that order admits two assignments, the table fails.
+4. Values become cells by position in grids (columns taken from the header rows, or the
+   value cells aligned to the row's end), by ``readings`` in text.
+
+Every way a table can fail names the row and what was found; a cell is read exactly as
+printed or the table is not read at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipeline import form
+from pipeline.document import Row
+from pipeline.parse import labels as lab
+from pipeline.parse.model import Cell, TableRead
+from pipeline.parse.pieces import Piece, Token, to_pieces
+from pipeline.parse.readings import RowEquation, holds, number, resolve, row_readings
+from pipeline.parse.values import read_value
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A printed row that carries values: its code, official label and columns in order."""
+
+    code: str
+    label_zh: str
+    cols: tuple[str, ...]
+    kind: str  # 'row' or 'group' (a heading that may print a subtotal, or a one-row group)
+    order: int
+    equations: tuple[RowEquation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What the recognizer needs to know of one table, all derived from ``pipeline.form``."""
+
+    table: str
+    template: str
+    slots: tuple[Slot, ...]
+    labels: tuple[lab.Label, ...]
+    column_labels: dict[str, str]  # column code -> printed header label
+    align: str  # value cells sit at the row's 'right' end (applications) or 'left' (proactive)
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> its sub-rows
+
+    def slot(self, code: str) -> Slot:
+        return next(s for s in self.slots if s.code == code)
+
+
+def _labels(member: form.Member, kind: str, order: int) -> list[lab.Label]:
+    """A row's official label, and the form's distinctive fragments of it as other wordings
+    agencies print (规范性文件 in a 2021 table). Fragments too short to be distinctive are left
+    out: they would match inside other labels."""
+    out = [lab.Label(member.code, member.label_zh, lab.core(member.label_zh), kind, order)]
+    for key in member.keys:
+        key_core = lab.core(key)
+        if len(key_core) > lab.SHORT + 1 and key_core != out[0].core:
+            out.append(lab.Label(member.code, member.label_zh, key_core, kind, order))
+    return out
+
+
+def _header(texts: Sequence[str]) -> tuple[lab.Label, ...]:
+    return tuple(lab.Label(None, t, lab.core(t), "header", -1) for t in dict.fromkeys(texts) if lab.core(t))
+
+
+def _row_equations(frame: str, cols: tuple[str, ...]) -> tuple[RowEquation, ...]:
+    """The form's equations within one printed row, as indices into the row's cells."""
+    out = []
+    for eq in form.EQUATIONS:
+        if eq.frame == frame and len(eq.lhs) == 1 and eq.lhs[0] in cols and all(c in cols for c in eq.rhs):
+            out.append((cols.index(eq.lhs[0]), tuple(cols.index(c) for c in eq.rhs)))
+    return tuple(out)
+
+
+def applications_spec(template: form.Template) -> Spec:
+    """Table 三: every outcome row of the template; group headings may print values (a
+    subtotal, or （六）其他处理 as one row in a 2021 table, as real reports do)."""
+    cols = tuple(m.code for m in form.APPLICANT_TYPES)
+    equations = _row_equations("applications_by_outcome", cols)
+    value_codes = {m.code for m in template.value_rows}
+    groups = {m.parent for m in form.OUTCOMES if m.parent and m.parent != "handled"}
+    slots, labels = [], []
+    for order, code in enumerate(c for c in form.TEMPLATES["2021"].outcome_rows):
+        member = form.OUTCOMES_BY_CODE[code]
+        if code in value_codes or code in groups:
+            kind = "row" if code in value_codes else "group"
+            slots.append(Slot(code, member.label_zh, cols, kind, order, equations))
+            labels.extend(_labels(member, kind, order))
+        else:
+            labels.append(lab.Label(None, member.label_zh, lab.core(member.label_zh), "header", order))
+    header = [m.label_zh for m in form.APPLICANT_TYPES] + list(form.APPLICANT_GROUP_ZH.values())
+    header += ["申请人情况", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "小计"]
+    alternatives = {
+        "other_handling": tuple(c for c in form.TEMPLATES["2021"].outcome_rows if _parent(c) == "other_handling")
+    }
+    return Spec(
+        "applications",
+        template.code,
+        tuple(slots),
+        tuple(labels) + _header(header),
+        {m.code: m.label_zh for m in form.APPLICANT_TYPES},
+        "right",
+        alternatives,
+    )
+
+
+def _parent(code: str) -> str | None:
+    return form.OUTCOMES_BY_CODE[code].parent
+
+
+def proactive_spec(template: form.Template) -> Spec:
+    """Table 二 of a template: one row per item, the block's measures as columns."""
+    slots, labels = [], []
+    order = 0
+    for block in template.proactive:
+        for item in block.items:
+            slots.append(Slot(item.code, item.label_zh, block.measures, "row", order))
+            labels.extend(_labels(item, "row", order))
+            order += 1
+    measures = {code for block in template.proactive for code in block.measures}
+    header = ["信息内容", "第二十条"] + [form.MEASURES_BY_CODE[m].label_zh for m in measures]
+    header += [f"第二十条第（{b.article}）项" for b in template.proactive]
+    return Spec(
+        "proactive_disclosure",
+        template.code,
+        tuple(slots),
+        tuple(labels) + _header(header),
+        {m: form.MEASURES_BY_CODE[m].label_zh for m in measures},
+        "left",
+    )
+
+
+# --- columns of grid rows ------------------------------------------------------------------
+
+
+def _is_column_label(cell: str, label: str) -> bool:
+    cell_core, label_core = lab.core(cell), lab.core(label)
+    if not cell_core or not label_core:
+        return False
+    if len(label_core) <= lab.SHORT:
+        return cell_core == label_core
+    score, _, _, _ = lab.align(label_core, cell_core)
+    return score >= 0.8 * len(label_core) and len(cell_core) <= len(label_core) + 8
+
+
+def _header_positions(cells: Sequence[str], spec: Spec) -> dict[str, int]:
+    """Column code -> grid position, for the column labels a header row prints."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        hits = [code for code, label in spec.column_labels.items() if _is_column_label(cell, label)]
+        # '处理决定数量' is inside '本年处理决定数量': the longest label printed in the cell wins
+        hits.sort(key=lambda code: -len(lab.core(spec.column_labels[code])))
+        if hits and hits[0] not in found:
+            found[hits[0]] = index
+    return found
+
+
+def _ranges(positions: dict[str, int], width: int) -> dict[str, range]:
+    """Each column owns the grid positions from its header cell to the next one's."""
+    ordered = sorted(positions.items(), key=lambda kv: kv[1])
+    out = {}
+    for i, (code, start) in enumerate(ordered):
+        end = ordered[i + 1][1] if i + 1 < len(ordered) else max(width, start + 1)
+        out[code] = range(start, end)
+    return out
+
+
+# --- the recognizer ------------------------------------------------------------------------
+
+
+@dataclass
+class _Assigned:
+    slot: Slot
+    pieces: list[Piece]  # one piece, or the label piece and its detached values
+    label_where: str
+    columns: dict[str, range] | None = None  # the header columns in force where it was printed
+    width: int = 0
+
+
+class _Failure(Exception):
+    """A reason the table cannot be read with confidence."""
+
+
+@dataclass
+class _State:
+    spec: Spec
+    assigned: dict[str, _Assigned] = field(default_factory=dict)
+    waiting_labels: list[tuple[Slot, str]] = field(default_factory=list)  # label seen, values not yet
+    waiting_values: list[Piece] = field(default_factory=list)  # values seen, label not yet
+    ambiguous_with: dict[str, set[str]] = field(default_factory=dict)  # detached choices made
+    seen_blank: dict[str, str] = field(default_factory=dict)  # label seen without values: where
+    bare_numbers: list[Piece] = field(default_factory=list)
+    columns: dict[str, range] | None = None
+    width: int = 0  # number of cells of the grid the header columns belong to
+    header_cells: dict[str, int] = field(default_factory=dict)
+    last_order: int = -1
+
+
+def recognize(rows: Sequence[Row], spec: Spec) -> TableRead:
+    """Read one table's rows against ``spec``; problems name the row and what was found."""
+    result = TableRead(spec.table)
+    state = _State(spec)
+    try:
+        _walk(to_pieces(rows), state)
+    except _Failure as failure:
+        result.problems.append(str(failure))
+        return result
+    result.cells, result.warnings, result.problems = _cells(state)
+    return result
+
+
+def _walk(pieces: list[Piece], state: _State) -> None:
+    spec = state.spec
+    buffer: list[Piece] = []
+    previous_header = False
+    for piece in pieces:
+        blank = not any(t.text for t in piece.values)
+        if piece.grid and blank:
+            header = _header_positions(piece.cells, spec)
+            if header:  # a header row: columns for the rows below (two header rows add up)
+                state.header_cells = {**state.header_cells, **header} if previous_header else header
+                state.columns, state.width = _ranges(state.header_cells, len(piece.cells)), len(piece.cells)
+                previous_header, buffer = True, []
+                continue
+            occurrences = _row_occurrences(spec, "".join(p.text for p in buffer) + piece.text, _own_from(buffer))
+            if not piece.values or not occurrences or occurrences[-1].label.kind != "row":
+                buffer.append(piece)  # a heading, or a label wrapped into a row of its own
+                continue
+        previous_header = False
+        if piece.bare_number and not piece.text:
+            state.bare_numbers.append(piece)
+            continue
+        if not piece.values:
+            buffer.append(piece)
+            continue
+        _take(piece, buffer, state)
+        buffer = []
+    if buffer:
+        _labels_only(buffer, state)
+    for piece in state.waiting_values:
+        raise _Failure(
+            f"{piece.where}: values {' '.join(t.text or '(blank)' for t in piece.values)} belong to no row "
+            "(no label names a row still waiting for values)"
+        )
+
+
+def _row_occurrences(spec: Spec, text: str, own_from: int = 0) -> list[lab.Occurrence]:
+    """Rows (and groups) named in ``text``. A label of one or two characters (规章, 3.其他)
+    counts only in the row's own text (from ``own_from`` in the text's core): in the label
+    lines above it is a header word or part of a wrapped label, never a row of its own."""
+    core = lab.text_core(text)
+    found = [o for o in lab.find(spec.labels, core) if o.label.kind != "header"] if core else []
+    return [o for o in found if len(o.label.core) > lab.SHORT or o.start >= own_from]
+
+
+def _own_from(buffer: list[Piece]) -> int:
+    return len(lab.text_core("".join(p.text for p in buffer)))
+
+
+def _waiting_in(buffer: list[Piece], state: _State) -> list[Slot]:
+    """Rows named by label lines without values, that have no values yet, in printed order."""
+    out: list[Slot] = []
+    for occ in _row_occurrences(state.spec, "".join(p.text for p in buffer)):
+        slot = state.spec.slot(occ.label.code)
+        fresh = slot.kind == "row" and slot.code not in state.assigned and slot not in out
+        if fresh and len(occ.label.core) > lab.SHORT:
+            out.append(slot)
+    return out
+
+
+def _labels_only(buffer: list[Piece], state: _State) -> None:
+    """Label lines with no values after them: the rows wait for detached values (a label
+    printed after its values takes them), or were printed blank."""
+    _wait(_waiting_in(buffer, state), buffer[0].where, state)
+
+
+def _wait(slots: list[Slot], where: str, state: _State) -> None:
+    """Rows named without values: each takes the oldest values still waiting for a label,
+    or waits for values itself."""
+    for slot in slots:
+        if state.waiting_values:
+            _bind(slot, state.waiting_values.pop(0), where, state)
+        elif all(s.code != slot.code for s, _ in state.waiting_labels):
+            state.waiting_labels.append((slot, where))
+
+
+def _take(piece: Piece, buffer: list[Piece], state: _State) -> None:
+    """A piece with values: find the row its label (with the label lines above) names.
+
+    Values on a line of their own belong to the first row named by the label lines just
+    above them (a label wrapped over lines, values below); with no label lines above, to the
+    first row still waiting for values (a converter that detached a table's labels). When
+    that choice was between several rows, it is remembered: should one of the others end
+    without values, the order could not tell them apart and the table fails."""
+    spec = state.spec
+    text = "".join(p.text for p in buffer) + piece.text
+    occurrences = _row_occurrences(spec, text, _own_from(buffer)) if piece.text else []
+    if not occurrences:
+        above = _waiting_in(buffer, state)
+        if above:
+            target, where, others = above[0], buffer[0].where, {s.code for s in above[1:]}
+            state.waiting_labels.extend((s, where) for s in above[1:] if s not in [w for w, _ in state.waiting_labels])
+        elif state.waiting_labels:
+            target, where = state.waiting_labels[0]
+            others = {s.code for s, _ in state.waiting_labels[1:]}
+        elif all(not t.text for t in piece.values):
+            return  # a row of blank cells with no label: spacing
+        elif piece.bare_number:
+            state.bare_numbers.append(piece)
+            return
+        else:
+            state.waiting_values.append(piece)
+            return
+        if others:
+            state.ambiguous_with[target.code] = others
+        _bind(target, piece, where, state)
+        return
+    occ = occurrences[-1]
+    target = spec.slot(occ.label.code)
+    _check_rivals(spec, occ, lab.text_core(text), piece)
+    earlier = []
+    for occ_before in occurrences[:-1]:
+        slot = spec.slot(occ_before.label.code)
+        fresh = slot.kind == "row" and slot.code not in state.assigned and slot != target and slot not in earlier
+        if fresh and len(occ_before.label.core) > lab.SHORT:
+            earlier.append(slot)
+    _wait(earlier, buffer[0].where if buffer else piece.where, state)
+    _bind(target, piece, piece.where, state)
+
+
+def _check_rivals(spec: Spec, occ: lab.Occurrence, text: str, piece: Piece) -> None:
+    rivals = lab.rivals(spec.labels, occ, text)
+    if rivals:
+        names = "; ".join([occ.label.printed, *(r.printed for r in rivals)])
+        raise _Failure(f"{piece.where}: the label '{piece.text}' matches several rows equally well: {names}")
+
+
+def _bind(slot: Slot, piece: Piece, label_where: str, state: _State) -> None:
+    if slot.code in state.assigned:
+        raise _Failure(
+            f"{piece.where}: the row {slot.label_zh} is printed twice "
+            f"(first at {state.assigned[slot.code].label_where})"
+        )
+    state.waiting_labels = [(s, w) for s, w in state.waiting_labels if s.code != slot.code]
+    state.assigned[slot.code] = _Assigned(slot, [piece], label_where, state.columns, state.width)
+
+
+# --- values -> cells -----------------------------------------------------------------------
+
+
+def _cells(state: _State) -> tuple[list[Cell], list[str], list[str]]:
+    """Cells, warnings and problems. A row that cannot be read is a problem and its cells are
+    left out; the rows that were read are kept, so a quarantined table shows a person what
+    was read (and never a guess for the row that was not)."""
+    spec = state.spec
+    warnings: list[str] = []
+    problems: list[str] = []
+    for slot, where in state.waiting_labels:
+        state.seen_blank[slot.code] = where
+    for code, others in state.ambiguous_with.items():
+        blank_rivals = others & set(state.seen_blank)
+        if blank_rivals:
+            rival = spec.slot(sorted(blank_rivals)[0])
+            problems.append(
+                f"{state.assigned[code].label_where}: values printed apart from their labels could belong to "
+                f"{spec.slot(code).label_zh} or to {rival.label_zh}; the order does not tell"
+            )
+    problems.extend(_missing(state))
+    if state.bare_numbers and state.seen_blank:
+        first = state.bare_numbers[0]
+        row = spec.slot(next(iter(state.seen_blank))).label_zh
+        problems.append(
+            f"{first.where}: '{first.values[0].text}' on a line of its own may be a page number or the value "
+            f"of the row {row}, printed without values"
+        )
+    warnings.extend(
+        f"{piece.where}: '{piece.values[0].text}' on a line of its own was not taken as any cell "
+        "(a page number, or a number printed away from its row)"
+        for piece in state.bare_numbers
+    )
+
+    readings: dict[str, list[tuple[str, ...]]] = {}
+    sources: dict[str, list[Token]] = {}
+    for code, assigned in state.assigned.items():
+        try:
+            readings[code], sources[code] = _row_cells(assigned, state)
+        except _Failure as failure:
+            problems.append(str(failure))
+    fixed = {code: r[0] for code, r in readings.items() if len(r) == 1}
+    open_rows = {code: r for code, r in readings.items() if len(r) > 1}
+    if open_rows:
+        try:
+            fixed.update(_resolve(spec, fixed, open_rows, state))
+        except _Failure as failure:
+            problems.append(str(failure))
+
+    out: list[Cell] = []
+    for slot in spec.slots:
+        if slot.code in fixed:
+            texts, tokens = fixed[slot.code], sources[slot.code]
+            where_of = _where_of(texts, tokens, state.assigned[slot.code].pieces[0].where)
+            row = []
+            for col, text, (where, page) in zip(slot.cols, texts, where_of, strict=True):
+                value = read_value(text)
+                if value is None:
+                    problems.append(f"{where}: row {slot.label_zh}, column {col}: '{text}' is not a number")
+                    break
+                row.append(Cell(slot.code, col, value.raw, value.number, where, page))
+            else:
+                out.extend(row)
+        elif slot.code in state.seen_blank:
+            where = state.seen_blank[slot.code]
+            out.extend(Cell(slot.code, col, "", None, f"{where} (row printed without values)") for col in slot.cols)
+    return out, warnings, problems
+
+
+def _missing(state: _State) -> list[str]:
+    """Rows of the form the table does not print (a group printed as one row, 2019 style,
+    stands for its sub-rows)."""
+    spec = state.spec
+    present = set(state.assigned) | set(state.seen_blank)
+    out = []
+    for slot in spec.slots:
+        if slot.kind != "row" or slot.code in present:
+            continue
+        parent = _group_of(spec, slot.code)
+        if parent and parent in state.assigned and not any(c in present for c in spec.alternatives[parent]):
+            continue
+        out.append(f"the row {slot.label_zh} was not found")
+    return out
+
+
+def _group_of(spec: Spec, code: str) -> str | None:
+    return next((g for g, subs in spec.alternatives.items() if code in subs), None)
+
+
+def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]], list[Token]]:
+    """Candidate readings of one row's cells and the tokens they come from."""
+    slot = assigned.slot
+    piece = assigned.pieces[0]
+    n = len(slot.cols)
+    if piece.grid:
+        return [_grid_values(piece, slot, assigned, state.spec.align)], list(piece.values)[:n]
+    tokens = list(piece.values)
+    texts = [t.text for t in tokens]
+    if len(texts) > n:
+        if len(set(texts)) == 1:  # a merged cell copied into every spanned cell
+            return [tuple(texts[:n])], tokens[:n]
+        raise _Failure(f"{piece.where}: row {slot.label_zh} has {len(texts)} values for {n} columns: {' '.join(texts)}")
+    found = row_readings(texts, n, slot.equations)
+    if found is None:
+        raise _Failure(f"{piece.where}: row {slot.label_zh}: '{' '.join(texts)}' has too many readings to try")
+    if not found:
+        raise _Failure(
+            f"{piece.where}: row {slot.label_zh}: '{' '.join(texts)}' cannot be read as {n} cells "
+            "whose total is right (digits run together or blank cells lost)"
+        )
+    return found, tokens
+
+
+def _where_of(texts: Sequence[str], tokens: list[Token], row_where: str) -> list[tuple[str, int | None]]:
+    """Where each cell of a reading was printed: its token, noting cells cut out of glued
+    digits and blank cells the text copy lost."""
+    if len(tokens) == len(texts):
+        return [(t.where, t.page) for t in tokens]
+    out: list[tuple[str, int | None]] = []
+    j, rest = 0, ""
+    page = tokens[0].page if tokens else None
+    for text in texts:
+        if not rest and (text == "" and (j >= len(tokens) or tokens[j].text != "")):
+            out.append((f"{row_where} (blank cell, not in the text copy)", page))
+            continue
+        if not rest:
+            rest = tokens[j].text
+            j += 1
+        whole = text == rest
+        out.append((tokens[j - 1].where if whole else f"{tokens[j - 1].where} (cut from '{tokens[j - 1].text}')", page))
+        rest = rest[len(text) :]
+    return out
+
+
+def _grid_values(piece: Piece, slot: Slot, assigned: _Assigned, align: str) -> tuple[str, ...]:
+    """A grid row's cells for the slot's columns: by the header's column positions when the
+    header names every column and the row is of the header's grid (a table continued on the
+    next page is another grid), else the row's value cells aligned to its end."""
+    cells = piece.cells
+    columns = assigned.columns
+    usable = columns and len(cells) == assigned.width and all(c in columns for c in slot.cols)
+    if usable and all(read_value(cells[i]) is not None for c in slot.cols for i in columns[c] if i < len(cells)):
+        out = []
+        for col in slot.cols:
+            texts = [cells[i].strip() for i in columns[col] if i < len(cells) and cells[i].strip()]
+            if len(set(texts)) > 1:
+                raise _Failure(
+                    f"{piece.where}: row {slot.label_zh}, column {col}: several values under one header: "
+                    f"{' '.join(texts)}"
+                )
+            out.append(texts[0] if texts else "")
+        first = min(columns[c].start for c in slot.cols)
+        stray = [c for c in cells[:first] if c.strip() and read_value(c) is not None and read_value(c).number]
+        if stray:
+            raise _Failure(f"{piece.where}: row {slot.label_zh}: a number ({stray[0]}) where the label is printed")
+        piece.values = [
+            Token(out[i], f"{piece.where} col {columns[col].start + 1}", piece.page, col=columns[col].start)
+            for i, col in enumerate(slot.cols)
+        ]
+        return tuple(out)
+    return _aligned(piece, slot, align)
+
+
+def _aligned(piece: Piece, slot: Slot, spec_align: str) -> tuple[str, ...]:
+    """Without a usable header: the n value cells must be a window of the row's value cells
+    with only blanks outside it; a single such window, or one that the row's equations pick."""
+    values = piece.values
+    n = len(slot.cols)
+    texts = [t.text for t in values]
+    if len(texts) < n:
+        raise _Failure(f"{piece.where}: row {slot.label_zh} has {len(texts)} value cells for {n} columns")
+    windows = [i for i in range(len(texts) - n + 1) if not any(texts[:i]) and not any(texts[i + n :])]
+    if not windows and len({t for t in texts if t}) == 1 and n == 1:
+        windows = [next(i for i, t in enumerate(texts) if t)]  # a merged cell repeated: 12 | 12 | 12
+    if len(windows) > 1:
+        windows = [i for i in windows if holds(texts[i : i + n], slot.equations)] or windows
+        if len({tuple(texts[i : i + n]) for i in windows}) == 1:  # the same cells either way
+            windows = [windows[-1] if spec_align == "right" else windows[0]]
+    if len(windows) != 1:
+        raise _Failure(
+            f"{piece.where}: row {slot.label_zh}: cannot tell which of the cells {' | '.join(texts)} "
+            f"are its {n} columns"
+        )
+    start = windows[0]
+    piece.values = values[start : start + n]
+    return tuple(texts[start : start + n])
+
+
+def _resolve(spec: Spec, fixed: dict, open_rows: dict, state: _State) -> dict[str, tuple[str, ...]]:
+    """Ambiguous text rows: the combination the table's column equations admit, if unique."""
+    equations = [
+        eq for eq in form.EQUATIONS if eq.table == spec.table and eq.frame == "applications_by_applicant"
+    ]
+    cols = spec.slots[0].cols
+
+    def check(rows: dict[str, Sequence[str]]) -> bool:
+        for eq in equations:
+            if eq.template is not None and eq.template != spec.template:
+                continue
+            for k in range(len(cols)):
+                lhs = sum((_num(rows, c, k) for c in eq.lhs), 0)
+                rhs = sum((_num(rows, c, k) for c in eq.rhs), 0)
+                if lhs != rhs:
+                    return False
+        return True
+
+    found = resolve(fixed, open_rows, check) if equations else []
+    if found is not None and len(found) == 1:
+        return found[0]
+    rows = "; ".join(
+        f"{state.assigned[c].pieces[0].where}: row {spec.slot(c).label_zh} prints "
+        f"'{' '.join(t.text for t in state.assigned[c].pieces[0].values)}' for {len(spec.slot(c).cols)} columns "
+        f"({len(r)} readings)"
+        for c, r in open_rows.items()
+    )
+    if not equations:
+        raise _Failure(f"{rows}; no arithmetic tells which reading is printed")
+    count = "too many combinations" if found is None else ("no combination" if not found else "several combinations")
+    raise _Failure(f"{rows}; {count} of these readings satisfy the table's column arithmetic")
+
+
+def _num(rows: dict[str, Sequence[str]], code: str, k: int) -> Decimal:
+    return number(rows[code][k]) if code in rows else Decimal(0)

@@ -1,0 +1,110 @@
+"""Table 四, administrative review and litigation: 15 cells, 3 proceedings x 5 results.
+
+Agencies print it as one row of 15 numbers under two or three header rows, or as three rows
+of five (行政复议 / 未经复议直接起诉 / 复议后起诉), and text copies run the 15 numbers
+together (``000000000000000``). Rows labelled with a proceeding are read by label; otherwise
+the values of the region are read in printed order. The form's equations (each block's 总计
+= 结果维持 + 结果纠正 + 其他结果 + 尚未审结) decide glued digits and lost blanks, as for
+the applications table. A row of blank cells or placeholders is an agency with no cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline import form
+from pipeline.document import Row
+from pipeline.parse import labels as lab
+from pipeline.parse.model import Cell, TableRead
+from pipeline.parse.pieces import Piece, Token, to_pieces
+from pipeline.parse.readings import RowEquation, holds, row_readings
+from pipeline.parse.values import read_value
+
+RESULTS = tuple(r.code for r in form.RESULTS)
+_BLOCK: tuple[RowEquation, ...] = tuple(
+    (RESULTS.index(eq.lhs[0]), tuple(RESULTS.index(c) for c in eq.rhs))
+    for eq in form.EQUATIONS
+    if eq.frame == "review_litigation_by_proceeding"
+)
+_LABELS = tuple(lab.Label(p.code, p.label_zh, lab.core(p.label_zh), "row", i) for i, p in enumerate(form.PROCEEDINGS))
+_HEADER = tuple(
+    lab.Label(None, t, lab.core(t), "header", -1)
+    for t in ["行政诉讼", *(r.label_zh for r in form.RESULTS)]
+)
+
+
+def _equations(blocks: int) -> tuple[RowEquation, ...]:
+    width = len(RESULTS)
+    return tuple((lhs + b * width, tuple(i + b * width for i in rhs)) for b in range(blocks) for lhs, rhs in _BLOCK)
+
+
+def _proceeding(text: str) -> str | None:
+    found = [o for o in lab.find(_LABELS + _HEADER, lab.text_core(text)) if o.label.code]
+    return found[-1].label.code if len(found) == 1 else None
+
+
+def read_review(rows: Sequence[Row]) -> TableRead:
+    """Read the 15 cells from the rows of the table's region."""
+    result = TableRead("review_litigation")
+    pieces = [p for p in to_pieces(rows, keep_empty=True) if not (p.bare_number and not p.text)]
+    valued = [p for p in pieces if p.values and any(t.text for t in p.values)]
+    labelled = {code: p for p in valued if (code := _proceeding(p.text))}
+    try:
+        if len(labelled) == len(form.PROCEEDINGS) and len(labelled) == len(valued):
+            for proceeding in form.PROCEEDINGS:
+                piece = labelled[proceeding.code]
+                result.cells.extend(_cells(piece.values, piece, [proceeding.code], 1))
+            return result
+        if not valued:
+            blank = [p for p in pieces if p.grid and len(p.values) >= 15 and not p.text]
+            if len(blank) != 1:
+                raise ValueError(f"no numbers found for the {3 * len(RESULTS)} cells of the review/litigation table")
+            valued = blank
+        tokens = [t for p in valued for t in p.values]
+        if all(p.grid for p in valued):
+            tokens = _grid_window(valued, tokens)
+        result.cells.extend(_cells(tokens, valued[0], [p.code for p in form.PROCEEDINGS], len(form.PROCEEDINGS)))
+    except ValueError as exc:
+        where = rows[0].where if rows else "end of document"
+        result.cells = []
+        result.problems.append(f"from {where}: {exc}")
+    return result
+
+
+def _grid_window(pieces: list[Piece], tokens: list[Token]) -> list[Token]:
+    """Grid rows: the 15 value cells, trimming blank cells outside them."""
+    n = 3 * len(RESULTS)
+    texts = [t.text for t in tokens]
+    windows = [i for i in range(len(texts) - n + 1) if not any(texts[:i]) and not any(texts[i + n :])]
+    if len(windows) > 1:
+        windows = [i for i in windows if holds(texts[i : i + n], _equations(3))] or windows
+        if len({tuple(texts[i : i + n]) for i in windows}) == 1:
+            windows = windows[:1]
+    if len(windows) != 1:
+        raise ValueError(f"{pieces[0].where}: found {len([t for t in texts if t])} numbers in {len(texts)} cells "
+                         f"for the {n} cells of the review/litigation table")
+    return tokens[windows[0] : windows[0] + n]
+
+
+def _cells(tokens: list[Token], piece: Piece, proceedings: list[str], blocks: int) -> list[Cell]:
+    n = blocks * len(RESULTS)
+    texts = [t.text for t in tokens]
+    if len(texts) > n:
+        raise ValueError(f"{piece.where}: found {len(texts)} numbers for {n} cells: {' '.join(texts)}")
+    found = [tuple(texts)] if piece.grid and len(texts) == n else row_readings(texts, n, _equations(blocks))
+    if not found or len(found) != 1:
+        count = "too many" if found is None else ("no" if not found else f"{len(found)}")
+        raise ValueError(
+            f"{piece.where}: '{' '.join(texts)}' has {count} readings as {n} cells whose 总计 are right"
+        )
+    reading = found[0]
+    exact = len(tokens) == n
+    out = []
+    for k, text in enumerate(reading):
+        proceeding, result = proceedings[k // len(RESULTS)], RESULTS[k % len(RESULTS)]
+        value = read_value(text)
+        if value is None:
+            raise ValueError(f"{piece.where}: '{text}' is not a number")
+        where = tokens[k].where if exact else f"{tokens[0].where} (cells run together or lost in the text copy)"
+        out.append(Cell(proceeding, result, value.raw, value.number, where, tokens[0].page))
+    return out
