@@ -134,3 +134,12 @@ def test_title_printed_as_a_site_field_loses_its_label():
 
     rows = [Row(("名称：高新技术产业开发区管委会 2023 年政府信息公开工作年度报告",), where="page 1 line 7")]
     assert find_title(rows) == "高新技术产业开发区管委会2023年政府信息公开工作年度报告"
+
+
+def test_a_number_is_not_cut_to_fill_a_lost_blank():
+    """Found by the layout generator: a tab-separated 2019 row '行政许可, (blank), 41, 0' was read
+    as 4 | 1 | 0. Cut digits and a lost blank are both possible; no equation chooses."""
+    from pipeline.parse.readings import row_readings
+
+    assert row_readings(["41", "0"], 3, []) == [("4", "1", "0"), ("41", "0", ""), ("41", "", "0"), ("", "41", "0")]
+    assert row_readings(["21710000218"], 7, [(6, (0, 1, 2, 3, 4, 5))]) == [("217", "1", "0", "0", "0", "0", "218")]

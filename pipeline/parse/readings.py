@@ -26,6 +26,7 @@ MAX_COMBINATIONS = 200000  # joint search over ambiguous rows
 RowEquation = tuple[int, tuple[int, ...]]
 
 _SPLITTABLE = re.compile(r"^[+-]?\d{2,}$")
+_LEADING_ZERO = re.compile(r"^[+-]?0\d")
 
 
 def number(text: str) -> Decimal:
@@ -67,12 +68,18 @@ def candidates(tokens: Sequence[str], n: int, split: bool) -> Iterator[tuple[str
                 for cut in [(token,)] if parts == 1 else _cuts(token, parts):
                     yield from (cut + rest for rest in walk(i + 1, room - parts))
             return
-        yield from ((token, *rest) for rest in walk(i + 1, room - 1))
+        if _one_cell(token):
+            yield from ((token, *rest) for rest in walk(i + 1, room - 1))
         if room > len(tokens) - i:  # a blank cell before this token
             yield from (("", *rest) for rest in walk(i, room - 1))
 
     if len(tokens) <= n:
         yield from walk(0, n)
+
+
+def _one_cell(token: str) -> bool:
+    """Whether a token can be printed as one cell: '0000000' or a 17-digit run cannot."""
+    return not _LEADING_ZERO.match(token) and read_value(token) is not None
 
 
 def holds(cells: Sequence[str], equations: Sequence[RowEquation]) -> bool:
@@ -82,19 +89,19 @@ def holds(cells: Sequence[str], equations: Sequence[RowEquation]) -> bool:
 def row_readings(tokens: Sequence[str], n: int, equations: Sequence[RowEquation]) -> list[tuple[str, ...]] | None:
     """The readings of one row that satisfy its equations; None when there are too many to
     enumerate. With as many tokens as cells the printed order is the reading (no search).
-    Glued digits are tried first: a row that has a reading that way is a crawled copy."""
+    Both damages are tried and their readings pooled: '41 0' for three columns is 4 | 1 | 0
+    cut, or 41 and 0 beside a lost blank; with no equation to choose, that row has four
+    readings and is not read."""
     if len(tokens) == n:
         return [tuple(tokens)]
+    out: list[tuple[str, ...]] = []
     for split in (True, False):
-        out = []
         for count, reading in enumerate(candidates(tokens, n, split)):
             if count >= MAX_READINGS:
                 return None
-            if holds(reading, equations):
+            if holds(reading, equations) and reading not in out:
                 out.append(reading)
-        if out:
-            return out
-    return []
+    return out
 
 
 def resolve(
