@@ -442,8 +442,14 @@ def _failing_cells(cells: dict[str, pd.DataFrame], template: str | None) -> dict
         table: {(c.row_code, c.col_code): 0.0 if pd.isna(c.number) else c.number for c in df.itertuples(index=False)}
         for table, df in cells.items()
     }
+    blank = {
+        (table, c.row_code, c.col_code) for table, df in cells.items() for c in df.itertuples(index=False)
+        if pd.isna(c.number)
+    }  # fmt: skip
+    apps = cells.get("applications")
+    flags = form.layout(frozenset(apps["row_code"]) if apps is not None else frozenset())
     for eq in form.EQUATIONS:
-        if eq.template not in (None, template) or not values.get(eq.table):
+        if eq.template not in (None, template) or not values.get(eq.table) or not eq.applies(flags):
             continue
         vals = values[eq.table]
         if eq.frame == "applications_by_applicant":  # terms are rows, one equation per column
@@ -457,6 +463,8 @@ def _failing_cells(cells: dict[str, pd.DataFrame], template: str | None) -> dict
             rhs = sum(vals.get(at(t, member), 0.0) for t in eq.rhs)
             if not any(at(t, member) in vals for t in (*eq.lhs, *eq.rhs)) or abs(lhs - rhs) < 1e-9:
                 continue
+            if eq.sums_parts and any((eq.table, *at(t, member)) in blank for t in eq.lhs):
+                continue  # a total not printed: the gate skips this equation (a warning, not a failure)
             for t in (*eq.lhs, *eq.rhs):
                 marks.setdefault((eq.table, *at(t, member)), f"{eq.name}: {lhs:g} ≠ {rhs:g}")
     return marks
