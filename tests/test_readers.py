@@ -85,7 +85,9 @@ def test_pdf_drops_page_furniture():
     doc = read_document(RAW / "003_6e817ece59bf6a07.pdf")
     texts = [normalize(" ".join(r.cells)) for r in doc.rows]
     assert not [t for t in texts if re.fullmatch(r"第\d+页共\d+页", t)]
-    assert texts.count("安阳县人民政府2021年政府信息公开工作年度报告") == 1  # the title, not 6 running headers
+    # the title's first line once (not 6 running headers); the title is joined by the parser
+    assert texts.count("安阳县人民政府2021年政府信息公开工作") == 1
+    assert parse_document(doc).title == "安阳县人民政府2021年政府信息公开工作年度报告"
 
 
 def test_unruled_pdf_table_is_read_by_position():
@@ -147,14 +149,23 @@ def test_truncated_pdf_and_docx_fail_clearly(tmp_path):
 def test_title_straddling_the_header_band_stays_whole():
     """LibreOffice's export of 004's text places the title across the edge of the top 10%
     band. Cutting the page by area once made a header '…管理委员会 年…报告' (the year's
-    digits fell below the edge) and the agency '…管理委员会年'. Its tables, printed as plain
-    text lines with gaps, cannot be placed in columns: flagged, never guessed."""
+    digits fell below the edge) and the agency '…管理委员会年'. Its text layer glues the first
+    value to the label ('行政规范性文件0 0 2'; the source prints 0 0 2): read exactly. Its
+    applications and review tables, printed as text lines with gaps, cannot be placed in
+    columns: flagged, never guessed."""
     path = Path(__file__).parent / "fixtures" / "pdf" / "004_text_export_title_at_band_edge.pdf"
     report = parse_document(read_document(path))
     assert (report.agency_name, report.year) == ("新乡高新技术产业开发区管理委员会", 2024)
     assert report.title == "新乡高新技术产业开发区管理委员会2024年政府信息公开工作年度报告"
-    assert report.tables["proactive_disclosure"].problems == [
-        "page 1 line 31: row 行政规范性文件 has 2 values for 3 columns (blank cells cannot be placed in a text copy)"
+    proactive = report.tables["proactive_disclosure"]
+    assert proactive.problems == []
+    assert [(c.col, c.raw) for c in proactive.cells if c.row == "normative_document"] == [
+        ("issued", "0"), ("repealed", "0"), ("in_force", "2")
+    ]
+    assert report.tables["applications"].problems[0].startswith("page 2 table 1 row 3: row （一）予以公开: cannot tell")
+    assert report.tables["review_litigation"].problems == [
+        "from page 2 line 39: page 2 table 2 row 1: found 14 numbers in 14 cells for the 15 cells of the "
+        "review/litigation table"
     ]
 
 
