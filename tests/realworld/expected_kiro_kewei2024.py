@@ -14,9 +14,10 @@ The conversion breaks the tables into fragments. Reconstructed as follows (line 
   明确 (143), （五）4.无正当理由大量反复申请 (159), 5.要求行政机关确认或重新出具已获取信息 (161),
   （六）1.申请人无正当理由逾期不补正… (163), 2.申请人逾期未按收费通知要求缴纳费用… (173).
   The other rows keep their labels. Row 四、结转下年度继续办理 (line 178) has six cells; its 总计
-  ``1`` is detached, alone on line 172 among the label text of （六）2 (kept out: see the row below).
-  The arithmetic confirms the detached rows' placement: each detached row makes its block add up to the narrative's counts (不予公开 2, 无法提供
-  10, 其他处理 14, （七）总计 35), and 自然人 32 + 2 = 33 + 1, 总计 34 + 2 = 35 + 1.
+  ``1`` is detached, alone on line 172 among the label text of （六）2 (kept out: see the row
+  below). The arithmetic confirms the detached rows' placement: each detached row makes its
+  block add up to the narrative's counts (不予公开 2, 无法提供 10, 其他处理 14, （七）总计 35),
+  and 自然人 32 + 2 = 33 + 1, 总计 34 + 2 = 35 + 1.
 - Table 四: header fragments (lines 181-187), then all fifteen cells on line 189.
 """
 
