@@ -143,3 +143,18 @@ def test_a_number_is_not_cut_to_fill_a_lost_blank():
 
     assert row_readings(["41", "0"], 3, []) == [("4", "1", "0"), ("41", "0", ""), ("41", "", "0"), ("", "41", "0")]
     assert row_readings(["21710000218"], 7, [(6, (0, 1, 2, 3, 4, 5))]) == [("217", "1", "0", "0", "0", "0", "218")]
+
+
+def test_label_wrapped_around_its_values_keeps_them():
+    """Found by the layout generator: text copies wrap a label around its numbers (head, numbers,
+    tail on the next line). The numbers belong to the label printed across their own line, not
+    to the last label completed above (which swapped 2. and 3. of （四）)."""
+    lines = _seed_lines("000_4878a5074e723ab1.txt")
+    i = lines.index("2.没有现成信息需要另行制作 0 0 0 0 0 0 0")
+    assert lines[i + 1] == "3.补正后申请内容仍不明确 0 0 0 0 0 0 0"
+    lines[i : i + 2] = ["2.没有现成信息需 0 0 0 0 0 0 0", "要另行制作", "3.补正后申请内容", "仍 1 0 0 0 0 0 1"]
+    lines.insert(i + 4, "不明确")
+    report = parse_document(_doc(lines))
+    cells = {(c.row, c.col): c.raw for c in report.tables["applications"].cells}
+    assert report.tables["applications"].problems == []
+    assert (cells[("unable_needs_creation", "total")], cells[("unable_still_unclear", "total")]) == ("0", "1")

@@ -228,7 +228,7 @@ def _walk(pieces: list[Piece], state: _State) -> None:
     spec = state.spec
     buffer: list[Piece] = []
     previous_header = False
-    for piece in pieces:
+    for index, piece in enumerate(pieces):
         blank = not any(t.text for t in piece.values)
         if piece.grid and blank:
             header = _header_positions(piece.cells, spec)
@@ -248,7 +248,7 @@ def _walk(pieces: list[Piece], state: _State) -> None:
         if not piece.values:
             buffer.append(piece)
             continue
-        _take(piece, buffer, state)
+        _take(piece, buffer, _label_lines_after(pieces, index), state)
         buffer = []
     if buffer:
         _labels_only(buffer, state)
@@ -299,7 +299,21 @@ def _wait(slots: list[Slot], where: str, state: _State) -> None:
             state.waiting_labels.append((slot, where))
 
 
-def _take(piece: Piece, buffer: list[Piece], state: _State) -> None:
+def _label_lines_after(pieces: list[Piece], index: int) -> str:
+    """The label text printed after a text row, up to the next row with values: the tail of a
+    label wrapped around its numbers ('3.补正后申请内容' / '仍 1 0 0 …' / '不明确'). Grid rows
+    keep a label within its cell, so they need none."""
+    if pieces[index].grid:
+        return ""
+    out = []
+    for piece in pieces[index + 1 :]:
+        if piece.values or piece.grid:
+            break
+        out.append(piece.text)
+    return "".join(out)
+
+
+def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     """A piece with values: find the row its label (with the label lines above) names.
 
     Values on a line of their own belong to the first row named by the label lines just
@@ -308,8 +322,11 @@ def _take(piece: Piece, buffer: list[Piece], state: _State) -> None:
     that choice was between several rows, it is remembered: should one of the others end
     without values, the order could not tell them apart and the table fails."""
     spec = state.spec
-    text = "".join(p.text for p in buffer) + piece.text
-    occurrences = _row_occurrences(spec, text, _own_from(buffer)) if piece.text else []
+    before = "".join(p.text for p in buffer)
+    text = before + piece.text
+    own = (_own_from(buffer), len(lab.text_core(text)))
+    occurrences = _row_occurrences(spec, text + after, own[0]) if piece.text else []
+    occurrences = [o for o in occurrences if o.start < own[1] and o.label.code not in state.assigned]
     if not occurrences:
         above = _waiting_in(buffer, state)
         if above:
@@ -330,7 +347,7 @@ def _take(piece: Piece, buffer: list[Piece], state: _State) -> None:
             state.ambiguous_with[target.code] = others
         _bind(target, piece, where, state)
         return
-    occ = occurrences[-1]
+    occ = _owner(occurrences, own)
     target = spec.slot(occ.label.code)
     _check_rivals(spec, occ, lab.text_core(text), piece)
     earlier = []
@@ -341,6 +358,16 @@ def _take(piece: Piece, buffer: list[Piece], state: _State) -> None:
             earlier.append(slot)
     _wait(earlier, buffer[0].where if buffer else piece.where, state)
     _bind(target, piece, piece.where, state)
+
+
+def _owner(occurrences: list[lab.Occurrence], own: tuple[int, int]) -> lab.Occurrence:
+    """The label a row's values belong to: the one printed across the row's own text (a row
+    before a group heading wins), else the last one named above it."""
+    overlapping = [o for o in occurrences if o.end > own[0] and o.start < own[1]]
+    if overlapping:
+        rows = [o for o in overlapping if o.label.kind == "row"] or overlapping
+        return rows[-1]
+    return occurrences[-1]
 
 
 def _check_rivals(spec: Spec, occ: lab.Occurrence, text: str, piece: Piece) -> None:
