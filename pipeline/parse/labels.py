@@ -31,7 +31,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 DROP = 0.5
 NOISE = 0.25
 MIN_SHARE = 0.6  # a match must score at least this share of the label's length
-SHORT = 2  # labels of at most this many characters match only exactly
+SHORT = 2  # labels of at most this many characters count only in a row's own text
+EXACT_ONLY = 4  # labels of at most this many characters match only exactly ('予公开' is not 予以公开)
 
 
 def core(text: str) -> str:
@@ -115,7 +116,7 @@ def find(labels: tuple[Label, ...], text: str) -> list[Occurrence]:
         m = len(label.core)
         if m == 0:
             continue
-        if m <= SHORT:
+        if m <= EXACT_ONLY:
             start = text.find(label.core)
             while start >= 0:
                 found.append(Occurrence(label, start, start + m, float(m), m))
@@ -142,7 +143,7 @@ def rivals(labels: tuple[Label, ...], occ: Occurrence, text: str, margin: float 
     for label in labels:
         if label is occ.label or label.kind != "row" or label.core == occ.label.core:
             continue
-        if len(label.core) <= SHORT:
+        if len(label.core) <= EXACT_ONLY:
             continue
         score, _, _, _ = align(label.core, span)
         if score >= MIN_SHARE * len(label.core) and occ.score - score < margin and not occ.exact:

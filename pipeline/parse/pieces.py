@@ -149,7 +149,8 @@ def _grid_piece(row: Row) -> Piece:
     cut = len(cells)
     while cut > 0 and is_value(cells[cut - 1]):
         cut -= 1
-    label = "".join(c for c in cells[:cut] if c)
+    # a merged label cell copied into every spanned cell is one label ('一、… | 一、… | 57 | …')
+    label = "".join(c for i, c in enumerate(cells[:cut]) if c and (i == 0 or c != cells[i - 1]))
     values = [
         Token(cells[i].strip(), f"{row.where} col {i + 1}", row.page, col=i) for i in range(cut, len(cells))
     ]

@@ -21,6 +21,7 @@ printed or the table is not read at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,7 +32,7 @@ from pipeline.parse import labels as lab
 from pipeline.parse.model import Cell, TableRead
 from pipeline.parse.pieces import Piece, Token, to_pieces
 from pipeline.parse.readings import RowEquation, holds, number, resolve, row_readings
-from pipeline.parse.values import read_value
+from pipeline.parse.values import normalize, read_value
 
 
 @dataclass(frozen=True)
@@ -300,11 +301,9 @@ def _wait(slots: list[Slot], where: str, state: _State) -> None:
 
 
 def _label_lines_after(pieces: list[Piece], index: int) -> str:
-    """The label text printed after a text row, up to the next row with values: the tail of a
-    label wrapped around its numbers ('3.补正后申请内容' / '仍 1 0 0 …' / '不明确'). Grid rows
-    keep a label within its cell, so they need none."""
-    if pieces[index].grid:
-        return ""
+    """The label text lines printed after a row, up to the next row: the tail of a label wrapped
+    around its numbers ('3.补正后申请内容' / '仍 1 0 0 …' / '不明确'), or a label a PDF's
+    position reader left below the row's numbering ('2. | 0 0 …' / '没有现成信息需要另行制作')."""
     out = []
     for piece in pieces[index + 1 :]:
         if piece.values or piece.grid:
@@ -325,8 +324,9 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     before = "".join(p.text for p in buffer)
     text = before + piece.text
     own = (_own_from(buffer), len(lab.text_core(text)))
-    occurrences = _row_occurrences(spec, text + after, own[0]) if piece.text else []
-    occurrences = [o for o in occurrences if o.start < own[1] and o.label.code not in state.assigned]
+    found = _row_occurrences(spec, text + after, own[0]) if piece.text else []
+    _check_one_label(piece, found, own, state)
+    occurrences = [o for o in found if o.start < own[1] and o.label.code not in state.assigned]
     if not occurrences:
         above = _waiting_in(buffer, state)
         if above:
@@ -348,7 +348,10 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
         _bind(target, piece, where, state)
         return
     occ = _owner(occurrences, own)
+    if occ is None:
+        raise _Failure(f"{piece.where}: the label '{piece.text}' of values {_printed(piece)} names no row of the form")
     target = spec.slot(occ.label.code)
+    _check_numbering(piece, target)
     _check_rivals(spec, occ, lab.text_core(text), piece)
     earlier = []
     for occ_before in occurrences[:-1]:
@@ -360,14 +363,59 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     _bind(target, piece, piece.where, state)
 
 
-def _owner(occurrences: list[lab.Occurrence], own: tuple[int, int]) -> lab.Occurrence:
+def _check_one_label(piece: Piece, found: list[lab.Occurrence], own: tuple[int, int], state: _State) -> None:
+    """A row's own label text must name one row. Two rows in a grid cell are a merge artifact
+    (the first row's numbers are lost, not blank); a text line holding the tail of one label and
+    the head of the next cannot tell whose numbers it prints; a label whose row already has
+    numbers cannot take more."""
+    rows = [o for o in found if o.end > own[0] and o.start < own[1] and o.label.kind == "row"]
+    if len({o.label.code for o in rows}) > 1:  # '其他' beside a longer label: a heading's fragment
+        rows = [o for o in rows if len(o.label.core) > lab.SHORT] or rows
+    rows = list({o.label.code: o for o in rows}.values())
+    names = ", ".join(o.label.printed for o in rows)
+    if len(rows) > 1 and (piece.grid or any(o.start < own[0] for o in rows[:-1])):
+        raise _Failure(
+            f"{piece.where}: the label '{piece.text}' of values {_printed(piece)} names several rows: {names}"
+        )
+    if rows and all(o.label.code in state.assigned for o in rows):
+        first = state.assigned[rows[-1].label.code].label_where
+        raise _Failure(
+            f"{piece.where}: values {_printed(piece)} are printed under the label of {names}, "
+            f"which has its values at {first}"
+        )
+
+
+def _owner(occurrences: list[lab.Occurrence], own: tuple[int, int]) -> lab.Occurrence | None:
     """The label a row's values belong to: the one printed across the row's own text (a row
-    before a group heading wins), else the last one named above it."""
+    before a group heading wins). A row printing only a numbering ('2.') takes the label right
+    below it, else the last one above it. A row whose own text names no row takes none: that
+    text is another label, and giving the values to a neighbour would be a guess."""
     overlapping = [o for o in occurrences if o.end > own[0] and o.start < own[1]]
     if overlapping:
         rows = [o for o in overlapping if o.label.kind == "row"] or overlapping
         return rows[-1]
-    return occurrences[-1]
+    if own[1] > own[0]:
+        return None
+    below = [o for o in occurrences if o.start == own[1]]
+    above = [o for o in occurrences if o.end <= own[0]]
+    return below[0] if below else (above[-1] if above else None)
+
+
+_NUMBERING = re.compile(r"^\s*(\d)\s*[.．、]")
+
+
+def _check_numbering(piece: Piece, slot: Slot) -> None:
+    """A sub-row's printed numbering ('3.') must be the form's for the row chosen ('3.补正后…')."""
+    printed, official = _NUMBERING.match(normalize(piece.text)), _NUMBERING.match(slot.label_zh)
+    if printed and official and printed.group(1) != official.group(1):
+        raise _Failure(
+            f"{piece.where}: the row numbered '{printed.group(1)}.' with values {_printed(piece)} was matched to "
+            f"{slot.label_zh}; the numbering disagrees"
+        )
+
+
+def _printed(piece: Piece) -> str:
+    return " ".join(t.text or "(blank)" for t in piece.values)
 
 
 def _check_rivals(spec: Spec, occ: lab.Occurrence, text: str, piece: Piece) -> None:

@@ -111,13 +111,48 @@ def _page_texts(pdf: pdfium.PdfDocument) -> list[list[tuple[str, bool]]]:
 
 
 def _text_lines(textpage: pdfium.PdfTextPage) -> list[tuple[float, str]]:
-    """(vertical centre, text) of each printed line, top to bottom (PDF y grows upwards)."""
+    """(vertical centre, text) of each printed line, top to bottom (PDF y grows upwards).
+
+    From pdfium's text rectangles; when they miss text the page holds (a font without glyph
+    outlines, e.g. an unembedded CJK CID font, gives zero-height boxes that the rectangles
+    drop), from every character's loose box instead."""
     segments = []
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
         text = textpage.get_text_bounded(left, bottom, right, top).strip()
         if text:
             segments.append(((bottom + top) / 2, bottom, top, left, text))
+    if sum(len(_INK.sub("", seg[4])) for seg in segments) < len(_INK.sub("", textpage.get_text_range())):
+        segments = _char_segments(textpage)
+    return _lines(segments)
+
+
+_INK = re.compile(r"\s+")
+
+
+def _char_segments(textpage: pdfium.PdfTextPage) -> list[tuple[float, float, float, float, str]]:
+    """Words from characters: (centre, bottom, top, left, text), a word ending where the gap to
+    the next character on the line exceeds a third of the character's height."""
+    chars = []
+    for i in range(textpage.count_chars()):
+        ch = textpage.get_text_range(i, 1)
+        if ch.strip():
+            left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            chars.append(((bottom + top) / 2, bottom, top, left, right, ch))
+    words: list[list] = []
+    for c in sorted(chars, key=lambda c: (-round(c[0], 1), c[3])):
+        last = words[-1] if words else None
+        same_line = last and abs(last[0] - c[0]) < 0.5 * (c[2] - c[1])
+        if same_line and c[3] - last[5] <= (c[2] - c[1]) / 3:
+            last[4] += c[5]
+            last[5] = c[4]
+        else:
+            words.append([c[0], c[1], c[2], c[3], c[5], c[4]])
+    return [(w[0], w[1], w[2], w[3], w[4]) for w in words]
+
+
+def _lines(segments: list[tuple[float, float, float, float, str]]) -> list[tuple[float, str]]:
+    """Segments on one printed line (by vertical centre) joined left to right."""
     lines: list[list[tuple[float, float, float, float, str]]] = []
     for seg in sorted(segments, key=lambda seg: (-seg[0], seg[3])):
         first = lines[-1][0] if lines else None
