@@ -73,7 +73,9 @@ def test_no_reader_crash():
     ("family", "fmt"),
     [
         pytest.param(
-            f.name, fmt, marks=[pytest.mark.xfail(reason="known reader gap", strict=True)] if (f.name, fmt) in KNOWN_GAPS else []
+            f.name,
+            fmt,
+            marks=[pytest.mark.xfail(reason="known reader gap", strict=True)] if (f.name, fmt) in KNOWN_GAPS else [],
         )
         for f in FAMILIES
         for fmt in f.formats
