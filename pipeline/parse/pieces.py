@@ -25,7 +25,7 @@ PAGE_NUMBER = re.compile(r"^[-—–－─\s]*(?:第\s*\d+\s*页(?:\s*[/，,]?\s
 _DASHED_NUMBER = re.compile(r"^\s*[-—–－─]+\s*\d+\s*[-—–－─]+\s*$")
 # a printed number: optional sign, digits (thousands separators allowed), decimals, a unit
 _NUMBER_RUN = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|件|个|项|条|次|人)?")
-_LABEL_NUMBERING = re.compile(r"[.、]\s*[\u4e00-\u9fff]")
+_LABEL_NUMBERING = re.compile(r"[.、](?:\s*[\u4e00-\u9fff]|$)")  # '1.属于…', or '1.' alone
 _NOT_A_VALUE_AFTER = re.compile(r"^(?:年|月|日|页|号|位|%)")
 _NOT_A_VALUE_BEFORE = re.compile(r"(?:第|〔|\[|令)$")
 

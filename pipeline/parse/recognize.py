@@ -239,7 +239,8 @@ def _walk(pieces: list[Piece], state: _State) -> None:
                 previous_header, buffer = True, []
                 continue
             occurrences = _row_occurrences(spec, "".join(p.text for p in buffer) + piece.text, _own_from(buffer))
-            if not piece.values or not occurrences or occurrences[-1].label.kind != "row":
+            blank_row = piece.values and occurrences and occurrences[-1].label.kind == "row"
+            if not blank_row or _continues(buffer, piece, pieces[index + 1 : index + 2], occurrences[-1], spec):
                 buffer.append(piece)  # a heading, or a label wrapped into a row of its own
                 continue
         previous_header = False
@@ -298,6 +299,19 @@ def _wait(slots: list[Slot], where: str, state: _State) -> None:
             _bind(slot, state.waiting_values.pop(0), where, state)
         elif all(s.code != slot.code for s, _ in state.waiting_labels):
             state.waiting_labels.append((slot, where))
+
+
+def _continues(buffer: list[Piece], piece: Piece, following: list[Piece], occ: lab.Occurrence, spec: Spec) -> bool:
+    """Whether a grid row of blank cells holds the first lines of a label that the next row
+    completes (a label wrapped over grid rows) rather than a row printed blank: a row label runs
+    on from this row's text into the next row's."""
+    if not following or not following[0].text:
+        return False
+    text = "".join(p.text for p in buffer) + piece.text
+    end = len(lab.text_core(text))
+    longer = _row_occurrences(spec, text + following[0].text, _own_from(buffer))
+    # the same row matched better, or a longer row ('2.其他法律行政' + '法规禁止公开', not '3.其他')
+    return any(o.start < end < o.end and (o.score > occ.score or o.label.code != occ.label.code) for o in longer)
 
 
 def _label_lines_after(pieces: list[Piece], index: int) -> str:
