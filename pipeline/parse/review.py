@@ -53,7 +53,8 @@ def read_review(rows: Sequence[Row]) -> TableRead:
         if len(labelled) == len(form.PROCEEDINGS) and len(labelled) == len(valued):
             for proceeding in form.PROCEEDINGS:
                 piece = labelled[proceeding.code]
-                result.cells.extend(_cells(piece.values, piece, [proceeding.code], 1))
+                tokens = _grid_window([piece], piece.values, 1) if piece.grid else piece.values
+                result.cells.extend(_cells(tokens, piece, [proceeding.code], 1))
             return result
         if not valued:
             blank = [p for p in pieces if p.grid and len(p.values) >= 15 and not p.text]
@@ -62,7 +63,7 @@ def read_review(rows: Sequence[Row]) -> TableRead:
             valued = blank
         tokens = [t for p in valued for t in p.values]
         if all(p.grid for p in valued):
-            tokens = _grid_window(valued, tokens)
+            tokens = _grid_window(valued, tokens, len(form.PROCEEDINGS))
         result.cells.extend(_cells(tokens, valued[0], [p.code for p in form.PROCEEDINGS], len(form.PROCEEDINGS)))
     except ValueError as exc:
         where = rows[0].where if rows else "end of document"
@@ -71,13 +72,14 @@ def read_review(rows: Sequence[Row]) -> TableRead:
     return result
 
 
-def _grid_window(pieces: list[Piece], tokens: list[Token]) -> list[Token]:
-    """Grid rows: the 15 value cells, trimming blank cells outside them."""
-    n = 3 * len(RESULTS)
+def _grid_window(pieces: list[Piece], tokens: list[Token], blocks: int) -> list[Token]:
+    """Grid rows: the value cells of ``blocks`` blocks of five, trimming blank cells outside
+    them (an empty label column, a trailing empty cell)."""
+    n = blocks * len(RESULTS)
     texts = [t.text for t in tokens]
     windows = [i for i in range(len(texts) - n + 1) if not any(texts[:i]) and not any(texts[i + n :])]
     if len(windows) > 1:
-        windows = [i for i in windows if holds(texts[i : i + n], _equations(3))] or windows
+        windows = [i for i in windows if holds(texts[i : i + n], _equations(blocks))] or windows
         if len({tuple(texts[i : i + n]) for i in windows}) == 1:
             windows = windows[:1]
     if len(windows) != 1:

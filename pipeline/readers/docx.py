@@ -52,7 +52,7 @@ def _table_rows(tbl: etree._Element, number: int) -> list[Row]:
             continued = vmerge is not None and vmerge.get(qn("w:val")) != "restart"
             cells.append("" if continued else _cell_text(tc))
             cells.extend([""] * (span - 1))
-        if any(cells):
+        if cells:  # a row of empty cells is kept: an all-blank review row is a table of no cases
             rows.append(Row(tuple(cells), where=f"table {number} row {r_index}", grid=True))
     return rows
 

@@ -98,7 +98,7 @@ def _table_rows(table: etree._Element, number: int) -> list[Row]:
         _fill_spanned(cells, pending)
         for c in [c for c in pending if c >= len(cells) and pending[c] > 0]:
             pending[c] -= 1  # a spanned cell beyond the end of a short row
-        if any(cells):
+        if cells:  # a row of empty cells is kept: an all-blank review row is a table of no cases
             rows.append(Row(tuple(cells), where=f"table {number} row {r_index}", grid=True))
     return rows
 

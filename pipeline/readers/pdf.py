@@ -308,7 +308,7 @@ def _plumber_page(page: pdfplumber.page.Page, number: int, repeated: set[str]) -
     for t_index, table in enumerate(tables, start=1):
         for r_index, (row, cells) in enumerate(zip(table.rows, table.extract(), strict=True), start=1):
             texts = tuple((c or "").replace("\n", "").strip() for c in cells)
-            if any(texts):
+            if texts:  # a row of empty cells is kept: an all-blank review row is a table of no cases
                 where = f"page {number} table {t_index} row {r_index}"
                 items.append((row.bbox[1], Row(texts, where=where, page=number, grid=True)))
     boxes = [t.bbox for t in tables]

@@ -17,7 +17,8 @@ import charset_normalizer
 from pipeline.document import Document, Row, UnreadableFile
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_SEPARATOR = re.compile(r"^\s*\|[\s:|-]*-[\s:|-]*\|\s*$")
+# '|---|:---:|': every cell three dashes or more ('| - | - |' is a row of placeholders)
+_PIPE_SEPARATOR = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _BOMS = {b"\xef\xbb\xbf": "utf-8-sig", b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 
 
