@@ -160,9 +160,12 @@ def _is_column_label(cell: str, label: str) -> bool:
 
 
 def _header_positions(cells: Sequence[str], spec: Spec) -> dict[str, int]:
-    """Column code -> grid position, for the column labels a header row prints."""
+    """Column code -> grid position, for the column labels a header row prints. The first
+    cell is a row's label, never a column's ('3.其他' is a row, not the column 其他)."""
     found: dict[str, int] = {}
     for index, cell in enumerate(cells):
+        if index == 0:
+            continue
         hits = [code for code, label in spec.column_labels.items() if _is_column_label(cell, label)]
         # '处理决定数量' is inside '本年处理决定数量': the longest label printed in the cell wins
         hits.sort(key=lambda code: -len(lab.core(spec.column_labels[code])))
