@@ -35,9 +35,6 @@ KNOWN_GAPS: set[tuple[str, str]] = {
     ("merged_cells", "tsv"),
     ("merged_cells", "pdf"),
     ("placeholders", "tsv"),
-    ("review_shapes", "md"),
-    ("review_shapes", "html"),
-    ("review_shapes", "docx"),
 }
 
 
