@@ -233,6 +233,7 @@ def _walk(pieces: list[Piece], state: _State) -> None:
     buffer: list[Piece] = []
     previous_header = False
     for index, piece in enumerate(pieces):
+        _label_area_is_text(piece, state)
         blank = not any(t.text for t in piece.values)
         if piece.grid and blank:
             header = _header_positions(piece.cells, spec)
@@ -243,7 +244,7 @@ def _walk(pieces: list[Piece], state: _State) -> None:
                 continue
             occurrences = _row_occurrences(spec, "".join(p.text for p in buffer) + piece.text, _own_from(buffer))
             blank_row = piece.values and occurrences and occurrences[-1].label.kind == "row"
-            if not blank_row or _continues(buffer, piece, pieces[index + 1 : index + 2], occurrences[-1], spec):
+            if not blank_row or _continues(buffer, piece, _next_label(pieces, index), occurrences[-1], spec):
                 buffer.append(piece)  # a heading, or a label wrapped into a row of its own
                 continue
         previous_header = False
@@ -304,17 +305,44 @@ def _wait(slots: list[Slot], where: str, state: _State) -> None:
             state.waiting_labels.append((slot, where))
 
 
-def _continues(buffer: list[Piece], piece: Piece, following: list[Piece], occ: lab.Occurrence, spec: Spec) -> bool:
+def _label_area_is_text(piece: Piece, state: _State) -> None:
+    """In a grid whose header columns are known, cells left of the value columns are label
+    text even when they read like a value: '无' is the first line of '4.无正当理由大量反复申请'
+    as often as a placeholder."""
+    if not piece.grid or piece.text or state.columns is None or len(piece.cells) != state.width:
+        return
+    first = min(r.start for r in state.columns.values())
+    if any(c.strip() for c in piece.cells[:first]) and not any(c.strip() for c in piece.cells[first:]):
+        piece.text, piece.values = "".join(piece.cells[:first]), []
+
+
+def _next_label(pieces: list[Piece], index: int, most: int = 3) -> str:
+    """The label text of the next rows, through the first one with values (a wrapped label may
+    leave a row holding only '，')."""
+    out = []
+    for piece in pieces[index + 1 : index + 1 + most]:
+        out.append(piece.text)
+        if any(t.text for t in piece.values):
+            break
+    return "".join(out)
+
+
+def _continues(buffer: list[Piece], piece: Piece, following: str, occ: lab.Occurrence, spec: Spec) -> bool:
     """Whether a grid row of blank cells holds the first lines of a label that the next row
     completes (a label wrapped over grid rows) rather than a row printed blank: a row label runs
     on from this row's text into the next row's."""
-    if not following or not following[0].text:
+    if not lab.text_core(following):
         return False
     text = "".join(p.text for p in buffer) + piece.text
     end = len(lab.text_core(text))
-    longer = _row_occurrences(spec, text + following[0].text, _own_from(buffer))
-    # the same row matched better, or a longer row ('2.其他法律行政' + '法规禁止公开', not '3.其他')
-    return any(o.start < end < o.end and (o.score > occ.score or o.label.code != occ.label.code) for o in longer)
+    longer = _row_occurrences(spec, text + following, _own_from(buffer))
+    # a longer row runs on ('2.其他法律行政' + '法规禁止公开' is not '3.其他' printed blank)
+    if any(o.start < end < o.end and o.label.code != occ.label.code for o in longer):
+        return True
+    # the same row's official label matches better with the next row's text
+    official = lab.core(spec.slot(occ.label.code).label_zh)
+    before, after = lab.text_core(text), lab.text_core(text + following)
+    return lab.align(official, after)[0] > lab.align(official, before)[0]
 
 
 def _label_lines_after(pieces: list[Piece], index: int) -> str:
