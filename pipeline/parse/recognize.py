@@ -21,6 +21,7 @@ printed or the table is not read at all.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -579,9 +580,12 @@ def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]
     tokens = list(piece.values)
     texts = [t.text for t in tokens]
     if len(texts) > n:
-        if len(set(texts)) == 1:  # a merged cell copied into every spanned cell
-            return [tuple(texts[:n])], tokens[:n]
-        raise _Failure(f"{piece.where}: row {slot.label_zh} has {len(texts)} values for {n} columns: {' '.join(texts)}")
+        kept = _without_copies(texts, n, slot.equations)
+        if kept is None:
+            raise _Failure(
+                f"{piece.where}: row {slot.label_zh} has {len(texts)} values for {n} columns: {' '.join(texts)}"
+            )
+        return [tuple(texts[i] for i in kept)], [tokens[i] for i in kept]
     found = row_readings(texts, n, slot.equations)
     if found is None:
         raise _Failure(f"{piece.where}: row {slot.label_zh}: '{' '.join(texts)}' has too many readings to try")
@@ -652,8 +656,12 @@ def _aligned(piece: Piece, slot: Slot, spec_align: str) -> tuple[str, ...]:
     if len(texts) < n:
         raise _Failure(f"{piece.where}: row {slot.label_zh} has {len(texts)} value cells for {n} columns")
     windows = [i for i in range(len(texts) - n + 1) if not any(texts[:i]) and not any(texts[i + n :])]
-    if not windows and len({t for t in texts if t}) == 1 and n == 1:
-        windows = [next(i for i, t in enumerate(texts) if t)]  # a merged cell repeated: 12 | 12 | 12
+    if not windows:  # a merged cell copied into every spanned cell: 12 | 12 | 12
+        filled = [i for i, t in enumerate(texts) if t]
+        kept = _without_copies([texts[i] for i in filled], n, slot.equations)
+        if kept is not None and len(filled) > n and filled == list(range(filled[0], filled[-1] + 1)):
+            piece.values = [values[filled[i]] for i in kept]
+            return tuple(t.text for t in piece.values)
     if len(windows) > 1:
         windows = [i for i in windows if holds(texts[i : i + n], slot.equations)] or windows
         if len({tuple(texts[i : i + n]) for i in windows}) == 1:  # the same cells either way
@@ -666,6 +674,21 @@ def _aligned(piece: Piece, slot: Slot, spec_align: str) -> tuple[str, ...]:
     start = windows[0]
     piece.values = values[start : start + n]
     return tuple(texts[start : start + n])
+
+
+def _without_copies(texts: Sequence[str], n: int, equations: Sequence[RowEquation]) -> list[int] | None:
+    """Indices of ``n`` cells left when adjacent copies are removed (a converter copies a merged
+    cell's value into each cell it spans: '4 0 0' for two columns is 4 | 0), or None unless
+    that leaves exactly one reading that satisfies the row's equations."""
+    extra = len(texts) - n
+    copies = [i for i in range(1, len(texts)) if texts[i] == texts[i - 1]]
+    readings = {}
+    for drop in itertools.combinations(copies, extra):
+        kept = [i for i in range(len(texts)) if i not in drop]
+        reading = tuple(texts[i] for i in kept)
+        if holds(reading, equations):
+            readings.setdefault(reading, kept)
+    return next(iter(readings.values())) if len(readings) == 1 else None
 
 
 def _resolve(spec: Spec, fixed: dict, open_rows: dict, state: _State) -> dict[str, tuple[str, ...]]:
