@@ -26,7 +26,7 @@ _DASHED_NUMBER = re.compile(r"^\s*[-—–－─]+\s*\d+\s*[-—–－─]+\s*$"
 # a printed number: optional sign, digits (thousands separators allowed), decimals, a unit
 _NUMBER_RUN = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|件|个|项|条|次|人)?")
 _LABEL_NUMBERING = re.compile(r"[.、](?:\s*[\u4e00-\u9fff]|$)")  # '1.属于…', or '1.' alone
-_WORD_PLACEHOLDERS = frozenset({"无", "不适用"})
+WORD_PLACEHOLDERS = frozenset({"无", "不适用"})
 _NOT_A_VALUE_AFTER = re.compile(r"^(?:年|月|日|页|号|位|%)")
 _NOT_A_VALUE_BEFORE = re.compile(r"(?:第|〔|\[|令)$")
 
@@ -105,7 +105,7 @@ def _text_pieces(row: Row) -> list[Piece]:
     line = " ".join(c for c in row.cells if c)
     if is_furniture(line):
         return []
-    if line.strip() in _WORD_PLACEHOLDERS:  # '（四）无' / '法提供': a label's line, not a row's values
+    if line.strip() in WORD_PLACEHOLDERS:  # '（四）无' / '法提供': a label's line, not a row's values
         return [Piece(line.strip(), where=row.where, page=row.page)]
     words: list[tuple[str, str, int]] = []  # (kind, printed, word index)
     cells = row.cells if len(row.cells) > 1 else tuple(line.split())

@@ -31,7 +31,7 @@ from pipeline import form
 from pipeline.document import Row
 from pipeline.parse import labels as lab
 from pipeline.parse.model import Cell, TableRead
-from pipeline.parse.pieces import Piece, Token, to_pieces
+from pipeline.parse.pieces import WORD_PLACEHOLDERS, Piece, Token, to_pieces
 from pipeline.parse.readings import RowEquation, holds, number, resolve, row_readings
 from pipeline.parse.values import normalize, read_value
 
@@ -252,7 +252,7 @@ def _walk(pieces: list[Piece], state: _State) -> None:
         if piece.bare_number and not piece.text:
             state.bare_numbers.append(piece)
             continue
-        if not piece.values:
+        if not piece.values or _placeholder_words_in_label(piece, spec):
             buffer.append(piece)
             continue
         _take(piece, buffer, _label_lines_after(pieces, index), state)
@@ -304,6 +304,19 @@ def _wait(slots: list[Slot], where: str, state: _State) -> None:
             _bind(slot, state.waiting_values.pop(0), where, state)
         elif all(s.code != slot.code for s, _ in state.waiting_labels):
             state.waiting_labels.append((slot, where))
+
+
+def _placeholder_words_in_label(piece: Piece, spec: Spec) -> bool:
+    """A text line like '本 无' beside a group label printed one character per line: '无' (of
+    无法提供) reads like a placeholder, but a line whose text names no row and whose only values
+    are such words is label text."""
+    if piece.grid or not lab.text_core(piece.text) or _row_occurrences(spec, piece.text):
+        return False
+    if all(t.text in WORD_PLACEHOLDERS for t in piece.values):
+        piece.text += "".join(t.text for t in piece.values)
+        piece.values = []
+        return True
+    return False
 
 
 def _label_area_is_text(piece: Piece, state: _State) -> None:
@@ -370,7 +383,7 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     before = "".join(p.text for p in buffer)
     text = before + piece.text
     own = (_own_from(buffer), len(lab.text_core(text)))
-    found = _row_occurrences(spec, text + after, own[0]) if piece.text else []
+    found = _with_and_without(spec, text, after, own[0]) if piece.text else []
     _check_one_label(piece, found, own, state)
     occurrences = [o for o in found if o.start < own[1] and o.label.code not in state.assigned]
     if not occurrences:
@@ -409,6 +422,18 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     _bind(target, piece, piece.where, state)
 
 
+def _with_and_without(spec: Spec, text: str, after: str, own_from: int) -> list[lab.Occurrence]:
+    """Rows named with the label lines after the row (a label's wrapped tail), and without them:
+    a row found in the text itself is kept even where a longer label forms with the lines after
+    it (a vertical group's '处理' after '3.其他' makes '其他处理')."""
+    found = _row_occurrences(spec, text + after, own_from)
+    if after:
+        codes = {o.label.code for o in found}
+        found += [o for o in _row_occurrences(spec, text, own_from) if o.label.code not in codes]
+        found.sort(key=lambda o: o.start)
+    return found
+
+
 def _check_one_label(piece: Piece, found: list[lab.Occurrence], own: tuple[int, int], state: _State) -> None:
     """A row's own label text must name one row. Two rows in a grid cell are a merge artifact
     (the first row's numbers are lost, not blank); a text line holding the tail of one label and
@@ -439,6 +464,7 @@ def _owner(occurrences: list[lab.Occurrence], own: tuple[int, int]) -> lab.Occur
     overlapping = [o for o in occurrences if o.end > own[0] and o.start < own[1]]
     if overlapping:
         rows = [o for o in overlapping if o.label.kind == "row"] or overlapping
+        rows = [o for o in rows if len(o.label.core) > lab.SHORT] or rows  # '其他' inside '2.其他法律行'
         return rows[-1]
     if own[1] > own[0]:
         return None
