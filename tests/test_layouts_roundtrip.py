@@ -28,10 +28,6 @@ PER_COMBO = 4  # cases per family and format: 12 families x 6 formats + 3 text-o
 # (family, format) pairs the reader does not yet read exactly (quarantined, never misread).
 # The xfail is strict: a pair that starts passing fails the run until it is removed here.
 KNOWN_GAPS: set[tuple[str, str]] = {
-    ("group_labels", "txt"),
-    ("merged_cells", "txt"),
-    ("merged_cells", "tsv"),
-    ("merged_cells", "pdf"),
     ("placeholders", "tsv"),
 }
 
