@@ -385,7 +385,9 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     own = (_own_from(buffer), len(lab.text_core(text)))
     found = _with_and_without(spec, text, after, own[0]) if piece.text else []
     _check_one_label(piece, found, own, state)
-    occurrences = [o for o in found if o.start < own[1] and o.label.code not in state.assigned]
+    # labels up to the row's own text; a row printing only its numbering ('1.') also the one below it
+    reach = own[1] + (1 if own[0] == own[1] else 0)
+    occurrences = [o for o in found if o.start < reach and o.label.code not in state.assigned]
     if not occurrences:
         above = _waiting_in(buffer, state)
         if above:
@@ -407,6 +409,10 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
         _bind(target, piece, where, state)
         return
     occ = _owner(occurrences, own)
+    if occ is not None and occ.label.kind == "group" and _TRAILING_NUMBER.search(normalize(piece.text)):
+        # '（四）无法提供1. | 0 …' with '本机关不掌握相关政府信息' below: sub-row 1's numbers
+        below = [o for o in found if o.start >= own[1] and o.label.code not in state.assigned]
+        occ = below[0] if below and below[0].label.kind == "row" else None
     if occ is None:
         raise _Failure(f"{piece.where}: the label '{piece.text}' of values {_printed(piece)} names no row of the form")
     target = spec.slot(occ.label.code)
@@ -474,6 +480,7 @@ def _owner(occurrences: list[lab.Occurrence], own: tuple[int, int]) -> lab.Occur
 
 
 _NUMBERING = re.compile(r"^\s*(\d)\s*[.．、]")
+_TRAILING_NUMBER = re.compile(r"\d\s*[.．、]\s*$")
 
 
 def _check_numbering(piece: Piece, slot: Slot) -> None:
@@ -602,11 +609,14 @@ def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]
     piece = assigned.pieces[0]
     n = len(slot.cols)
     if piece.grid:
-        return [_grid_values(piece, slot, assigned, state.spec.align)], list(piece.values)[:n]
+        values = _grid_values(piece, slot, assigned, state.spec.align, _spanned(slot, state.spec))
+        return [values], list(piece.values)[:n]
     tokens = list(piece.values)
     texts = [t.text for t in tokens]
+    if len(texts) == n + 1 and texts[0] in WORD_PLACEHOLDERS:  # '无 0 2 …': 无 of '4.无正当理由…'
+        tokens, texts = tokens[1:], texts[1:]
     if len(texts) > n:
-        kept = _without_copies(texts, n, slot.equations)
+        kept = _without_copies(texts, n, slot.equations) if _spanned(slot, state.spec) else None
         if kept is None:
             raise _Failure(
                 f"{piece.where}: row {slot.label_zh} has {len(texts)} values for {n} columns: {' '.join(texts)}"
@@ -644,7 +654,7 @@ def _where_of(texts: Sequence[str], tokens: list[Token], row_where: str) -> list
     return out
 
 
-def _grid_values(piece: Piece, slot: Slot, assigned: _Assigned, align: str) -> tuple[str, ...]:
+def _grid_values(piece: Piece, slot: Slot, assigned: _Assigned, align: str, spanned: bool) -> tuple[str, ...]:
     """A grid row's cells for the slot's columns: by the header's column positions when the
     header names every column and the row is of the header's grid (a table continued on the
     next page is another grid), else the row's value cells aligned to its end."""
@@ -670,10 +680,10 @@ def _grid_values(piece: Piece, slot: Slot, assigned: _Assigned, align: str) -> t
             for i, col in enumerate(slot.cols)
         ]
         return tuple(out)
-    return _aligned(piece, slot, align)
+    return _aligned(piece, slot, align, spanned)
 
 
-def _aligned(piece: Piece, slot: Slot, spec_align: str) -> tuple[str, ...]:
+def _aligned(piece: Piece, slot: Slot, spec_align: str, spanned: bool) -> tuple[str, ...]:
     """Without a usable header: the n value cells must be a window of the row's value cells
     with only blanks outside it; a single such window, or one that the row's equations pick."""
     values = piece.values
@@ -684,7 +694,7 @@ def _aligned(piece: Piece, slot: Slot, spec_align: str) -> tuple[str, ...]:
     windows = [i for i in range(len(texts) - n + 1) if not any(texts[:i]) and not any(texts[i + n :])]
     if not windows:  # a merged cell copied into every spanned cell: 12 | 12 | 12
         filled = [i for i, t in enumerate(texts) if t]
-        kept = _without_copies([texts[i] for i in filled], n, slot.equations)
+        kept = _without_copies([texts[i] for i in filled], n, slot.equations) if spanned else None
         if kept is not None and len(filled) > n and filled == list(range(filled[0], filled[-1] + 1)):
             piece.values = [values[filled[i]] for i in kept]
             return tuple(t.text for t in piece.values)
@@ -700,6 +710,12 @@ def _aligned(piece: Piece, slot: Slot, spec_align: str) -> tuple[str, ...]:
     start = windows[0]
     piece.values = values[start : start + n]
     return tuple(texts[start : start + n])
+
+
+def _spanned(slot: Slot, spec: Spec) -> bool:
+    """Whether the row's cells may span several printed columns: its block has fewer columns
+    than the table's widest (a 2019 fee row of two measures under a three-measure header)."""
+    return len(slot.cols) < max(len(s.cols) for s in spec.slots)
 
 
 def _without_copies(texts: Sequence[str], n: int, equations: Sequence[RowEquation]) -> list[int] | None:
