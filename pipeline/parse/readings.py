@@ -82,6 +82,19 @@ def _one_cell(token: str) -> bool:
     return not _LEADING_ZERO.match(token) and read_value(token) is not None
 
 
+def window(texts: Sequence[str], n: int, equations: Sequence[RowEquation], last: bool) -> int | None:
+    """Where a grid row's ``n`` cells start among its value cells: a window with only blank
+    cells outside it (an empty label column, a trailing empty cell). Several such windows are
+    narrowed by the row's equations; windows that show the same cells are one reading (the
+    ``last`` or first is kept, for provenance). None unless exactly one reading remains."""
+    starts = [i for i in range(len(texts) - n + 1) if not any(texts[:i]) and not any(texts[i + n :])]
+    if len(starts) > 1:
+        starts = [i for i in starts if holds(texts[i : i + n], equations)] or starts
+        if len({tuple(texts[i : i + n]) for i in starts}) == 1:
+            starts = starts[-1:] if last else starts[:1]
+    return starts[0] if len(starts) == 1 else None
+
+
 def holds(cells: Sequence[str], equations: Sequence[RowEquation]) -> bool:
     return all(number(cells[lhs]) == sum((number(cells[i]) for i in rhs), Decimal(0)) for lhs, rhs in equations)
 

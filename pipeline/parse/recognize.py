@@ -32,7 +32,7 @@ from pipeline.document import Row
 from pipeline.parse import labels as lab
 from pipeline.parse.model import Cell, TableRead
 from pipeline.parse.pieces import WORD_PLACEHOLDERS, Piece, Token, to_pieces
-from pipeline.parse.readings import RowEquation, holds, number, resolve, row_readings
+from pipeline.parse.readings import RowEquation, holds, number, resolve, row_readings, window
 from pipeline.parse.values import normalize, read_value
 
 
@@ -191,7 +191,7 @@ def _ranges(positions: dict[str, int], width: int) -> dict[str, range]:
 @dataclass
 class _Assigned:
     slot: Slot
-    pieces: list[Piece]  # one piece, or the label piece and its detached values
+    piece: Piece  # the row's values (printed with its label, or apart from it)
     label_where: str
     columns: dict[str, range] | None = None  # the header columns in force where it was printed
     width: int = 0
@@ -213,7 +213,6 @@ class _State:
     columns: dict[str, range] | None = None
     width: int = 0  # number of cells of the grid the header columns belong to
     header_cells: dict[str, int] = field(default_factory=dict)
-    last_order: int = -1
 
 
 def recognize(rows: Sequence[Row], spec: Spec) -> TableRead:
@@ -261,8 +260,7 @@ def _walk(pieces: list[Piece], state: _State) -> None:
         _labels_only(buffer, state)
     for piece in state.waiting_values:
         raise _Failure(
-            f"{piece.where}: values {' '.join(t.text or '(blank)' for t in piece.values)} belong to no row "
-            "(no label names a row still waiting for values)"
+            f"{piece.where}: values {_printed(piece)} belong to no row (no label names a row still waiting for values)"
         )
 
 
@@ -281,10 +279,16 @@ def _own_from(buffer: list[Piece]) -> int:
 
 def _waiting_in(buffer: list[Piece], state: _State) -> list[Slot]:
     """Rows named by label lines without values, that have no values yet, in printed order."""
+    return _fresh_rows(_row_occurrences(state.spec, "".join(p.text for p in buffer)), state)
+
+
+def _fresh_rows(occurrences: list[lab.Occurrence], state: _State, but: Slot | None = None) -> list[Slot]:
+    """The value rows these labels name that have no values yet, once each, in printed order;
+    labels of one or two characters never make a row wait (they are too often a fragment)."""
     out: list[Slot] = []
-    for occ in _row_occurrences(state.spec, "".join(p.text for p in buffer)):
+    for occ in occurrences:
         slot = state.spec.slot(occ.label.code)
-        fresh = slot.kind == "row" and slot.code not in state.assigned and slot not in out
+        fresh = slot.kind == "row" and slot.code not in state.assigned and slot != but and slot not in out
         if fresh and len(occ.label.core) > lab.SHORT:
             out.append(slot)
     return out
@@ -418,13 +422,7 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     target = spec.slot(occ.label.code)
     _check_numbering(piece, target)
     _check_rivals(spec, occ, lab.text_core(text), piece)
-    earlier = []
-    for occ_before in occurrences[:-1]:
-        slot = spec.slot(occ_before.label.code)
-        fresh = slot.kind == "row" and slot.code not in state.assigned and slot != target and slot not in earlier
-        if fresh and len(occ_before.label.core) > lab.SHORT:
-            earlier.append(slot)
-    _wait(earlier, buffer[0].where if buffer else piece.where, state)
+    _wait(_fresh_rows(occurrences[:-1], state, but=target), buffer[0].where if buffer else piece.where, state)
     _bind(target, piece, piece.where, state)
 
 
@@ -511,7 +509,7 @@ def _bind(slot: Slot, piece: Piece, label_where: str, state: _State) -> None:
             f"(first at {state.assigned[slot.code].label_where})"
         )
     state.waiting_labels = [(s, w) for s, w in state.waiting_labels if s.code != slot.code]
-    state.assigned[slot.code] = _Assigned(slot, [piece], label_where, state.columns, state.width)
+    state.assigned[slot.code] = _Assigned(slot, piece, label_where, state.columns, state.width)
 
 
 # --- values -> cells -----------------------------------------------------------------------
@@ -567,7 +565,7 @@ def _cells(state: _State) -> tuple[list[Cell], list[str], list[str]]:
     for slot in spec.slots:
         if slot.code in fixed:
             texts, tokens = fixed[slot.code], sources[slot.code]
-            where_of = _where_of(texts, tokens, state.assigned[slot.code].pieces[0].where)
+            where_of = _where_of(texts, tokens, state.assigned[slot.code].piece.where)
             row = []
             for col, text, (where, page) in zip(slot.cols, texts, where_of, strict=True):
                 value = read_value(text)
@@ -606,7 +604,7 @@ def _group_of(spec: Spec, code: str) -> str | None:
 def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]], list[Token]]:
     """Candidate readings of one row's cells and the tokens they come from."""
     slot = assigned.slot
-    piece = assigned.pieces[0]
+    piece = assigned.piece
     n = len(slot.cols)
     if piece.grid:
         values = _grid_values(piece, slot, assigned, state.spec.align, _spanned(slot, state.spec))
@@ -691,23 +689,19 @@ def _aligned(piece: Piece, slot: Slot, spec_align: str, spanned: bool) -> tuple[
     texts = [t.text for t in values]
     if len(texts) < n:
         raise _Failure(f"{piece.where}: row {slot.label_zh} has {len(texts)} value cells for {n} columns")
-    windows = [i for i in range(len(texts) - n + 1) if not any(texts[:i]) and not any(texts[i + n :])]
-    if not windows:  # a merged cell copied into every spanned cell: 12 | 12 | 12
-        filled = [i for i, t in enumerate(texts) if t]
-        kept = _without_copies([texts[i] for i in filled], n, slot.equations) if spanned else None
-        if kept is not None and len(filled) > n and filled == list(range(filled[0], filled[-1] + 1)):
+    filled = [i for i, t in enumerate(texts) if t]
+    merged = len(filled) > n and spanned and filled == list(range(filled[0], filled[-1] + 1))
+    if merged:  # a merged cell copied into every spanned cell: 12 | 12 | 12
+        kept = _without_copies([texts[i] for i in filled], n, slot.equations)
+        if kept is not None:
             piece.values = [values[filled[i]] for i in kept]
             return tuple(t.text for t in piece.values)
-    if len(windows) > 1:
-        windows = [i for i in windows if holds(texts[i : i + n], slot.equations)] or windows
-        if len({tuple(texts[i : i + n]) for i in windows}) == 1:  # the same cells either way
-            windows = [windows[-1] if spec_align == "right" else windows[0]]
-    if len(windows) != 1:
+    start = window(texts, n, slot.equations, last=spec_align == "right")
+    if start is None:
         raise _Failure(
             f"{piece.where}: row {slot.label_zh}: cannot tell which of the cells {' | '.join(texts)} "
             f"are its {n} columns"
         )
-    start = windows[0]
     piece.values = values[start : start + n]
     return tuple(texts[start : start + n])
 
@@ -755,8 +749,8 @@ def _resolve(spec: Spec, fixed: dict, open_rows: dict, state: _State) -> dict[st
     if found is not None and len(found) == 1:
         return found[0]
     rows = "; ".join(
-        f"{state.assigned[c].pieces[0].where}: row {spec.slot(c).label_zh} prints "
-        f"'{' '.join(t.text for t in state.assigned[c].pieces[0].values)}' for {len(spec.slot(c).cols)} columns "
+        f"{state.assigned[c].piece.where}: row {spec.slot(c).label_zh} prints "
+        f"'{' '.join(t.text for t in state.assigned[c].piece.values)}' for {len(spec.slot(c).cols)} columns "
         f"({len(r)} readings)"
         for c, r in open_rows.items()
     )

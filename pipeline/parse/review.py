@@ -17,7 +17,7 @@ from pipeline.document import Row
 from pipeline.parse import labels as lab
 from pipeline.parse.model import Cell, TableRead
 from pipeline.parse.pieces import Piece, Token, to_pieces
-from pipeline.parse.readings import RowEquation, holds, row_readings
+from pipeline.parse.readings import RowEquation, row_readings, window
 from pipeline.parse.values import read_value
 
 RESULTS = tuple(r.code for r in form.RESULTS)
@@ -77,15 +77,11 @@ def _grid_window(pieces: list[Piece], tokens: list[Token], blocks: int) -> list[
     them (an empty label column, a trailing empty cell)."""
     n = blocks * len(RESULTS)
     texts = [t.text for t in tokens]
-    windows = [i for i in range(len(texts) - n + 1) if not any(texts[:i]) and not any(texts[i + n :])]
-    if len(windows) > 1:
-        windows = [i for i in windows if holds(texts[i : i + n], _equations(blocks))] or windows
-        if len({tuple(texts[i : i + n]) for i in windows}) == 1:
-            windows = windows[:1]
-    if len(windows) != 1:
+    start = window(texts, n, _equations(blocks), last=False)
+    if start is None:
         raise ValueError(f"{pieces[0].where}: found {len([t for t in texts if t])} numbers in {len(texts)} cells "
                          f"for the {n} cells of the review/litigation table")
-    return tokens[windows[0] : windows[0] + n]
+    return tokens[start : start + n]
 
 
 def _cells(tokens: list[Token], piece: Piece, proceedings: list[str], blocks: int) -> list[Cell]:
