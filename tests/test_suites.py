@@ -66,3 +66,17 @@ def test_warning_rules_do_not_block():
         "non_negative_amount": "critical",
         "amount_decimals": "warning",
     }
+
+
+def test_every_expectation_explains_its_failure_in_chinese_and_english():
+    """The dashboard shows these words (one judge): none may be missing, and GX keeps them."""
+    for name, spec in load_suites().items():
+        suite = gx.ExpectationSuite(**spec)
+        for exp, loaded in zip(spec["expectations"], suite.expectations, strict=True):
+            assert exp["meta"]["explain_zh"] and exp["meta"]["explain_en"], (name, exp["meta"]["rule"])
+            assert loaded.meta["explain_zh"] == exp["meta"]["explain_zh"], (name, exp["meta"]["rule"])
+    cells = {e["meta"]["rule"]: e["meta"] for e in load_suites()["cells"]["expectations"]}
+    assert (cells["non_negative_count"]["explain_zh"], cells["non_negative_count"]["explain_en"]) == (
+        "件数为负",
+        "a count is negative",
+    )
