@@ -11,6 +11,7 @@ checked as a non-blocking warning (``check_continuity``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -36,10 +37,35 @@ class LoadSummary:
     warnings: int = 0  # failed non-blocking expectations of this run on the reports that stay loaded
 
 
-def _table_reasons(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[tuple[str, str], list[str]]:
+UNREADABLE = "could not be read"  # in a reason: the table was not read, whatever its arithmetic
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The gate's decision on one parsed report of a batch."""
+
+    status: str  # loaded | partial | quarantined
+    reason: str | None
+    tables_loaded: list[str]
+    tables_quarantined: list[str]
+
+
+def verdict(report_id: str, reasons: Mapping[tuple[str, str], list[str]]) -> Verdict:
+    """A table with any reason (unreadable, or a failed critical expectation) is quarantined,
+    the others load. The one verdict function: ``load`` and ``gongkai show`` both call it."""
+    bad = [t for t in form.TABLES if (report_id, t) in reasons]
+    good = [t for t in form.TABLES if t not in bad]
+    status = "loaded" if not bad else ("partial" if good else "quarantined")
+    reason = " | ".join(" | ".join(reasons[(report_id, t)]) for t in bad) or None
+    return Verdict(status, reason, good, bad)
+
+
+def table_reasons(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[tuple[str, str], list[str]]:
+    """(report_id, table) -> why it is quarantined: the staged read problems and the failed
+    critical ``dq_results`` of ``run_id``. Tables without an entry pass."""
     reasons: dict[tuple[str, str], list[str]] = defaultdict(list)
     for report_id, table, problem in con.execute("SELECT report_id, table_name, problem FROM stg_problems").fetchall():
-        reasons[(report_id, table)].append(f"{form.TABLE_LABELS_ZH[table]}: could not be read: {problem}")
+        reasons[(report_id, table)].append(f"{form.TABLE_LABELS_ZH[table]}: {UNREADABLE}: {problem}")
     for report_id, table, details in con.execute(
         "SELECT report_id, table_name, details FROM dq_results "
         "WHERE run_id = ? AND severity = 'critical' AND NOT success ORDER BY suite, expectation",
@@ -68,7 +94,7 @@ def _check_validated(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
     """Gate the staged batch of ``run_id`` into facts and quarantine; update ``reports``."""
     _check_validated(con, run_id)
-    reasons = _table_reasons(con, run_id)
+    reasons = table_reasons(con, run_id)
     quarantine = pd.DataFrame(
         [{"report_id": r, "table_name": t, "reason": " | ".join(v)} for (r, t), v in reasons.items()],
         columns=["report_id", "table_name", "reason"],
@@ -97,14 +123,11 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
     for i, row in staged.iterrows():
         if row["status"] == "failed":
             continue
-        bad = [t for t in form.TABLES if (row["report_id"], t) in reasons]
-        good = [t for t in form.TABLES if t not in bad]
-        status = "loaded" if not bad else ("partial" if good else "quarantined")
-        reason = " | ".join(" | ".join(reasons[(row["report_id"], t)]) for t in bad) or None
-        staged.at[i, "status"] = status
-        staged.at[i, "reason"] = reason
-        staged.at[i, "tables_loaded"] = good
-        staged.at[i, "tables_quarantined"] = bad
+        decided = verdict(row["report_id"], reasons)
+        staged.at[i, "status"] = decided.status
+        staged.at[i, "reason"] = decided.reason
+        staged.at[i, "tables_loaded"] = decided.tables_loaded
+        staged.at[i, "tables_quarantined"] = decided.tables_quarantined
 
     _supersede_changed_files(con, staged)
     con.execute("DELETE FROM reports WHERE report_id IN (SELECT report_id FROM stg_reports)")
@@ -221,8 +244,8 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                         {
                             "run_id": run_id,
                             "validated_at": now,
-                            "suite": "duplicates",
-                            "expectation": "consistent_copies",
+                            "suite": DUPLICATES_SUITE,
+                            "expectation": DUPLICATES_RULE,
                             "report_id": winner["report_id"],
                             "success": False,
                             "details": message,
@@ -269,6 +292,33 @@ def _none(value: object) -> object:
 
 CONTINUITY_SUITE = "continuity"
 CONTINUITY_RULE = "carried_over_equals_last_year_carried_forward"
+DUPLICATES_SUITE = "duplicates"
+DUPLICATES_RULE = "consistent_copies"
+UNREADABLE_RULE = ("gate", "unreadable")  # not a dq_results row: a table the reader could not read
+
+# The gate's own checks outside the GX suites, explained as the suites' expectations are (their
+# meta's explain_zh / explain_en), keyed like dq_results (suite, expectation): (Chinese, English).
+GATE_RULES = {
+    (DUPLICATES_SUITE, DUPLICATES_RULE): ("同一机关同一年度的副本数字不一致", "copies of the report disagree"),
+    (CONTINUITY_SUITE, CONTINUITY_RULE): (
+        "二、上年结转 ≠ 上一年度的四、结转下年度继续办理",
+        "carried over ≠ last year's carried forward",
+    ),
+    UNREADABLE_RULE: ("表格无法读取", "the table could not be read"),
+}
+
+
+def rule_explanations() -> dict[tuple[str, str], tuple[str, str]]:
+    """(suite, expectation) -> what its failure means (Chinese, English): the committed suites'
+    meta (explain_zh, explain_en) and the gate's own checks. What the dashboard and `show` print."""
+    from pipeline.quality.suites import load_suites
+
+    words = {
+        (name, e["meta"]["rule"]): (e["meta"]["explain_zh"], e["meta"]["explain_en"])
+        for name, spec in load_suites().items()
+        for e in spec["expectations"]
+    }
+    return {**words, **GATE_RULES}
 
 
 def check_continuity(con: duckdb.DuckDBPyConnection, agency_ids: set[str], run_id: str) -> list[tuple[str, str, str]]:

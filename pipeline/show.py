@@ -1,7 +1,10 @@
 """`gongkai show FILE`: what the parser read from one file and what the checks say about it.
 
 Runs the same reader, parser, staging and GX suites as the ingest, on a throw-away DuckDB
-file in a temporary folder; the warehouse is never touched.
+file in a temporary folder, and the gate's own verdict function (``load.verdict`` over
+``load.table_reasons``), so what it prints is what an ingest would decide (a single file has
+no duplicates and no other years: those checks need the warehouse). The warehouse is never
+touched.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline import form, ingest, warehouse
+import pandas as pd
+
+from pipeline import form, ingest, load, warehouse
 from pipeline.parse import ParsedReport, TableRead
 
 
@@ -90,14 +95,17 @@ def show_file(path: Path) -> int:
         ingest.stage(build, [result], run_id)
         with warehouse.connect(build.path) as con:
             outcome = validate.run(con, run_id)
+            warehouse.insert_frame(con, "dq_results", pd.DataFrame(outcome.dq_rows))
+            decided = load.verdict(raw.report_id, load.table_reasons(con, run_id))
+    words = load.rule_explanations()
     for row in outcome.dq_rows:
         mark = "ok  " if row["success"] else ("FAIL" if row["severity"] == "critical" else "WARN")
         print(f"  {mark} {row['suite']:<34} {row['expectation']:<22} {row['table_name']}")
+        if not row["success"]:
+            zh, en = words[(row["suite"], row["expectation"])]
+            print(f"       {zh} ({en})")
         if row["details"]:
             print(f"       {row['details']}")
-    blocked = sorted({t for (_, t) in outcome.blocking})
-    problems = [n for n, t in result.parsed.tables.items() if t.problems]
-    bad = sorted(set(blocked) | set(problems))
-    verdict = "loaded" if not bad else ("quarantined" if len(bad) == 3 else "partial")
-    print(f"\nverdict:  {verdict}" + (f" (quarantined: {', '.join(bad)})" if bad else ""))
+    bad = decided.tables_quarantined
+    print(f"\nverdict:  {decided.status}" + (f" (quarantined: {', '.join(bad)})" if bad else ""))
     return 0

@@ -128,6 +128,9 @@ CREATE TABLE IF NOT EXISTS dq_results (
     table_name   VARCHAR,
     severity     VARCHAR              -- critical (blocks the table) | warning
 );
+-- Additive: the printed cells a failing result is made of, as the gate judged them (JSON list of
+-- {"table", "row", "col", "why"}; NULL when it passed or names no cell). The dashboard highlights these.
+ALTER TABLE dq_results ADD COLUMN IF NOT EXISTS failed_cells VARCHAR;
 
 -- Numbers the narrative states about the tables (pipeline/parse/narrative.py), per report;
 -- the 'narrative' suite compares them with the tables (warnings, never blocking).

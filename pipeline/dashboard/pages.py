@@ -2,13 +2,16 @@
 
 Plain HTML and CSS with Plotly charts drawn from inline JSON; every text is escaped. The
 pages speak to a person: each check is explained in plain words next to its technical name.
+
+One judge: every verdict, failed check, highlighted cell and explanation shown here is the
+gate's own (``reports``, ``dq_results`` with its ``failed_cells``, the suites' meta through
+``pipeline.load.rule_explanations``); nothing is evaluated again here.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property
 from html import escape
 from typing import Any
@@ -17,30 +20,9 @@ import duckdb
 import pandas as pd
 
 from pipeline import form
+from pipeline import load as gate
 from pipeline.normalize import TABLE_COLUMNS
 
-# rule -> what a failure means, in plain words
-PLAIN = {
-    "column_balance": "新收 + 上年结转 ≠ 办理结果总计 + 结转下年 (applications in ≠ applications out)",
-    "outcome_total": "办理结果各项之和 ≠ （七）总计 (the handling results do not add up to their total)",
-    "applicant_total": "各类申请人之和 ≠ 总计 (the applicant columns do not add up to the total)",
-    "review_litigation_total": "复议/诉讼各结果之和 ≠ 总计 (review or litigation results do not add up)",
-    "non_negative_count": "件数为负 (a count is negative)",
-    "integer_count": "件数不是整数 (a count is not a whole number)",
-    "non_negative_amount": "金额为负 (an amount is negative)",
-    "amount_decimals": "万元金额超过4位小数 (an amount in 万元 has more than 4 decimals)",
-    "narrative_applications_received": "正文所述申请数与表格不符 (the text states another number of applications)",
-    "narrative_reviews": "正文所述行政复议数与表格不符 (the text states another number of reviews)",
-    "narrative_lawsuits": "正文所述行政诉讼数与表格不符 (the text states another number of lawsuits)",
-    "fee_development_zone": "开发区收费金额异常偏高 (implausibly high fees for a development zone)",
-    "applications_vs_history": "申请数与往年相差一个数量级 (applications far from the agency's history)",
-    "table_present_proactive_disclosure": "缺少表二 (table 二 is missing)",
-    "table_present_applications": "缺少表三 (table 三 is missing)",
-    "table_present_review_litigation": "缺少表四 (table 四 is missing)",
-    "agency_name_complete": "机关名称缺地名，按所印名称入库 (the agency name as printed lacks its place)",
-    "consistent_copies": "同一机关同一年度的副本数字不一致 (copies of the report disagree)",
-    "unreadable": "表格无法读取 (the table could not be read)",
-}
 STATUS_ZH = {
     "loaded": "已入库 loaded",
     "partial": "部分隔离 partial",
@@ -89,6 +71,12 @@ class Data:
     latest: pd.DataFrame  # dq rows of the run that last validated each report
     cells: dict[str, pd.DataFrame]
     claims: pd.DataFrame
+    words: dict[tuple[str, str], tuple[str, str]]  # (suite, expectation) -> what a failure means (zh, en)
+
+    def explain(self, suite: str, rule: str) -> str:
+        """'件数为负 (a count is negative)': the suite's own words for a failure of ``rule``."""
+        zh, en = self.words.get((suite, rule), (rule, ""))
+        return f"{zh} ({en})" if en else zh
 
     @cached_property
     def _frames(self) -> dict[str, pd.DataFrame]:
@@ -129,7 +117,7 @@ def load(con: duckdb.DuckDBPyConnection) -> Data:
         if "narrative_claims" in tables
         else pd.DataFrame(columns=["report_id", "claim", "value", "quote"])
     )
-    return Data(reports, dq, latest, cells, claims)
+    return Data(reports, dq, latest, cells, claims, gate.rule_explanations())
 
 
 # --- pieces -----------------------------------------------------------------------------------
@@ -173,13 +161,9 @@ def _pct(passed: int, total: int) -> str:
     return f"{100 * passed / total:.1f}%" if total else "–"
 
 
-def _rule_of(row: pd.Series) -> str:
-    return str(row["expectation"])
-
-
-def _check_label(row: pd.Series) -> str:
-    rule = _rule_of(row)
-    return f"{escape(PLAIN.get(rule, rule))}<br><code>{escape(str(row['suite']))}.{escape(rule)}</code>"
+def _check_label(data: Data, row: pd.Series) -> str:
+    suite, rule = str(row["suite"]), str(row["expectation"])
+    return f"{escape(data.explain(suite, rule))}<br><code>{escape(suite)}.{escape(rule)}</code>"
 
 
 def _report_link(report_id: str, text: str, prefix: str = "reports/") -> str:
@@ -191,7 +175,7 @@ def _report_link(report_id: str, text: str, prefix: str = "reports/") -> str:
 
 def index_page(data: Data, generated: str, docs_link: str | None) -> str:
     """The summary: counts per run, quarantine list, warnings, pass rates and trends."""
-    reports, latest = data.reports, data.latest
+    reports = data.reports
     parts = [
         "<h1>政府信息公开年报 数据质量 · Data quality</h1>",
         f'<p class="meta">generated {escape(generated)} from the warehouse tables <code>reports</code> and '
@@ -212,7 +196,7 @@ def index_page(data: Data, generated: str, docs_link: str | None) -> str:
     parts.append(_runs_section(data))
     parts.append(_quarantine_section(data))
     parts.append(_warnings_section(data))
-    parts.append(_pass_rate_section(latest, reports))
+    parts.append(_pass_rate_section(data))
     return _page("数据质量 · gongkai", "\n".join(parts), "assets/plotly.min.js")
 
 
@@ -291,9 +275,9 @@ def _plain_reasons(data: Data, report_id: str, status: str, reason: str | None) 
     plain = []
     for _, row in failed.iterrows():
         table = form.TABLE_LABELS_ZH.get(str(row["table_name"]), "")
-        plain.append(f"{escape(table)}：{escape(PLAIN.get(_rule_of(row), _rule_of(row)))}")
-    if reason and "could not be read" in reason:
-        plain.append(escape(PLAIN["unreadable"]))
+        plain.append(f"{escape(table)}：{escape(data.explain(str(row['suite']), str(row['expectation'])))}")
+    if reason and gate.UNREADABLE in reason:
+        plain.append(escape(data.explain(*gate.UNREADABLE_RULE)))
     if not plain and reason:
         plain.append(escape(reason))
     if status == "failed" and not reason:
@@ -326,7 +310,7 @@ def _warnings_section(data: Data) -> str:
     rows = [
         [
             _td(_report_link(w["report_id"], names.get(w["report_id"], w["report_id"]))),
-            _td(_check_label(w)),
+            _td(_check_label(data, w)),
             _td(f'<span class="reason">{escape(str(w["details"] or ""))}</span>'),
         ]
         for _, w in warn.iterrows()
@@ -338,7 +322,8 @@ def _warnings_section(data: Data) -> str:
     )
 
 
-def _pass_rate_section(latest: pd.DataFrame, reports: pd.DataFrame) -> str:
+def _pass_rate_section(data: Data) -> str:
+    latest, reports = data.latest, data.reports
     if latest.empty:
         return "<h2>通过率 · Pass rates</h2><p>No check results yet.</p>"
     per_exp = (
@@ -347,7 +332,7 @@ def _pass_rate_section(latest: pd.DataFrame, reports: pd.DataFrame) -> str:
     rows = [
         [
             _td(f"<code>{escape(r['suite'])}</code>"),
-            _td(f"<code>{escape(r['expectation'])}</code><br>{escape(PLAIN.get(r['expectation'], ''))}"),
+            _td(f"<code>{escape(r['expectation'])}</code><br>{escape(data.explain(r['suite'], r['expectation']))}"),
             _td(escape(r["severity"])),
             _td(f"{int(r['sum'])} / {int(r['count'])}", "num"),
             _td(_pct(int(r["sum"]), int(r["count"])), "num"),
@@ -365,7 +350,9 @@ def _pass_rate_section(latest: pd.DataFrame, reports: pd.DataFrame) -> str:
                 "marker": {
                     "color": ["#c62828" if s == "critical" else "#f9a825" for s in per_exp["severity"]],
                 },
-                "hovertext": [PLAIN.get(e, e) for e in per_exp["expectation"]],
+                "hovertext": [
+                    data.explain(s, e) for s, e in zip(per_exp["suite"], per_exp["expectation"], strict=True)
+                ],
             }
         ],
         {
@@ -426,47 +413,15 @@ def _number(value: float | None, raw: str) -> str:
     return escape(raw) if raw else ("" if value is None or pd.isna(value) else f"{value:g}")
 
 
-def _failing_cells(cells: dict[str, pd.DataFrame], template: str | None) -> dict[tuple[str, str, str], str]:
-    """(table, row, col) -> why it is highlighted: cells that break a value rule or an equation."""
-    marks: dict[tuple[str, str, str], str] = {}
-    for table, df in cells.items():
-        for c in df.itertuples(index=False):
-            if pd.isna(c.number):
-                continue
-            kind = "count" if table != "proactive_disclosure" else form.MEASURES_BY_CODE[c.col_code].kind
-            if kind != "amount" and Decimal(str(c.number)) != Decimal(str(c.number)).to_integral_value():
-                marks[(table, c.row_code, c.col_code)] = "not a whole number"
-            elif kind in ("count", "amount") and c.number < 0:
-                marks[(table, c.row_code, c.col_code)] = "negative"
-    values = {
-        table: {(c.row_code, c.col_code): 0.0 if pd.isna(c.number) else c.number for c in df.itertuples(index=False)}
-        for table, df in cells.items()
-    }
-    blank = {
-        (table, c.row_code, c.col_code) for table, df in cells.items() for c in df.itertuples(index=False)
-        if pd.isna(c.number)
-    }  # fmt: skip
-    apps = cells.get("applications")
-    flags = form.layout(frozenset(apps["row_code"]) if apps is not None else frozenset())
-    for eq in form.EQUATIONS:
-        if eq.template not in (None, template) or not values.get(eq.table) or not eq.applies(flags):
-            continue
-        vals = values[eq.table]
-        if eq.frame == "applications_by_applicant":  # terms are rows, one equation per column
-            members = [m.code for m in form.APPLICANT_TYPES]
-            at = lambda term, member: (term, member)  # noqa: E731
-        else:  # terms are columns, one equation per row
-            members = sorted({r for r, _ in vals})
-            at = lambda term, member: (member, term)  # noqa: E731
-        for member in members:
-            lhs = sum(vals.get(at(t, member), 0.0) for t in eq.lhs)
-            rhs = sum(vals.get(at(t, member), 0.0) for t in eq.rhs)
-            if not any(at(t, member) in vals for t in (*eq.lhs, *eq.rhs)) or abs(lhs - rhs) < 1e-9:
-                continue
-            if eq.sums_parts and any((eq.table, *at(t, member)) in blank for t in eq.lhs):
-                continue  # a total not printed: the gate skips this equation (a warning, not a failure)
-            for t in (*eq.lhs, *eq.rhs):
-                marks.setdefault((eq.table, *at(t, member)), f"{eq.name}: {lhs:g} ≠ {rhs:g}")
+def _marks(latest: pd.DataFrame) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(table, row, col) -> (css class, why): the cells the report's failed results name in
+    ``dq_results.failed_cells``, as the gate recorded them; blocking failures first."""
+    marks: dict[tuple[str, str, str], tuple[str, str]] = {}
+    failed = latest[~latest["success"] & latest["failed_cells"].notna()] if "failed_cells" in latest else latest[:0]
+    for severity, cls in (("critical", "fail"), ("warning", "warn")):
+        for cells in failed.loc[failed["severity"] == severity, "failed_cells"]:
+            for c in json.loads(cells):
+                marks.setdefault((c["table"], c["row"], c["col"]), (cls, c["why"]))
     return marks
 
 
@@ -485,13 +440,9 @@ def _grid(table: str, df: pd.DataFrame, rows: list[tuple[str, str]], cols: list[
                 line.append(_td(""))
                 continue
             where = f"page {cell.source_page}, {cell.source_where}" if pd.notna(cell.source_page) else cell.source_where
-            why = marks.get((table, code, col))
+            cls, why = marks.get((table, code, col), ("", ""))
             line.append(
-                _td(
-                    _number(cell.number, cell.raw),
-                    "num fail" if why else "num",
-                    f"{where}" + (f" · {why}" if why else ""),
-                )
+                _td(_number(cell.number, cell.raw), f"num {cls}".strip(), f"{where}" + (f" · {why}" if why else ""))
             )
         body.append(line)
     return _table(["", *[escape(label) for _, label in present_cols]], body, f"grid grid-{table}")
@@ -502,7 +453,8 @@ def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
     rid = report["report_id"]
     cells = {t: data.of_report(t, rid) for t in data.cells}
     template = report.get("template") if isinstance(report.get("template"), str) else None
-    marks = _failing_cells(cells, template)
+    latest = data.of_report("latest", rid)
+    marks = _marks(latest)
     status = str(report["status"])
     head = [
         '<p><a href="../index.html">← 数据质量总览 · dashboard</a></p>',
@@ -522,12 +474,11 @@ def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
     ]
     if report.get("reason"):
         head.append(f'<p class="reason" id="reason">{escape(str(report["reason"]))}</p>')
-    latest = data.of_report("latest", rid)
     checks = latest[~latest["success"]]
     rows = [
         [
             _td(escape(str(c["severity"]))),
-            _td(_check_label(c)),
+            _td(_check_label(data, c)),
             _td(escape(str(c["details"] or ""))),
         ]
         for _, c in checks.iterrows()
@@ -581,7 +532,8 @@ def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
         tables.append(f"<h2>{escape(form.TABLE_LABELS_ZH[table])} <small>({state})</small></h2>")
         tables.append(_grid(table, df, row_layout, col_layout, marks))
     legend = (
-        '<p class="meta">Highlighted cells break a value rule or an equation; hover a cell for its page and line.</p>'
+        '<p class="meta">Highlighted cells are those the failed checks above name (red: blocking, yellow: '
+        "warning); hover a cell for its page and line and the check.</p>"
     )
     body = "\n".join([*head, legend, *tables, f'<p class="meta">generated {escape(generated)}</p>'])
     return _page(f"{report['source_file']} · gongkai", body)

@@ -2,11 +2,14 @@
 
 One validation per suite per batch (not per report): each failing row of a result names its
 report_id through ``unexpected_index_column_names``; a report absent from the failing rows
-passed. Every (expectation, report) pair becomes a ``dq_results`` row.
+passed. Every (expectation, report) pair becomes a ``dq_results`` row; a failing one names,
+in ``failed_cells``, the printed cells its failing rows are made of (JSON: table, row, col and
+why), so whoever shows a failure highlights what the gate judged and never re-evaluates it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from collections import defaultdict
@@ -177,6 +180,7 @@ def _record(
         raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: {res.exception_info.get('exception_message')}")
     severity = exp["severity"]
     failures: dict[tuple[str, str], list[str]] = defaultdict(list)
+    cells: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
     unexpected = res.result.get("unexpected_index_list") or []
     index = meta["index"]
     # one lookup table per result, not a scan of the whole frame per failing row
@@ -191,7 +195,12 @@ def _record(
         else:
             detail = _equation_detail(row, exp, meta["frame"], _term_dims(meta["frame"]))
         # frames over several tables name each row's table
-        failures[(bad["report_id"], bad.get("table_name", exp["meta"]["table"]))].append(detail)
+        owner = (bad["report_id"], bad.get("table_name", exp["meta"]["table"]))
+        failures[owner].append(detail)
+        printed = (
+            c for c in _failed_cells(row, exp, meta["frame"]) if (owner[0], c["table"], c["row"], c["col"]) in where_of
+        )
+        cells[owner].extend(printed)
     if "table_name" in frame.columns:
         pairs = sorted(set(zip(frame["report_id"], frame["table_name"], strict=True)))
     else:
@@ -211,6 +220,7 @@ def _record(
                 "report_id": report_id,
                 "success": not details,
                 "details": "; ".join(details) or None,
+                "failed_cells": _cells_json(cells.get((report_id, table), [])),
                 "table_name": table,
                 "severity": severity,
             }
@@ -218,6 +228,38 @@ def _record(
         if details:
             target = outcome.blocking if severity == "critical" else outcome.warnings
             target[(report_id, table)].extend(details)
+
+
+def _failed_cells(row: pd.Series, exp: dict[str, Any], frame: str) -> list[dict[str, str]]:
+    """The cells a failing frame row stands for, as {table, row, col}, plus ``why``: the value
+    a cell rule rejected, both sides of an equation, the parts of a total not printed. Rows
+    of the other warning frames (narrative, plausibility, ...) name no single cell."""
+    rule = exp["meta"]["rule"]
+    if frame == "cells":
+        why = f"{rule}: {row['number_text']}"
+        return [{"table": row["table_name"], "row": row["row_code"], "col": row["col_code"], "why": why}]
+    if frame == "totals":
+        why = f"{rule}: its parts sum to {row['parts_sum']:g}"
+        return [{"table": row["table_name"], "row": row["row_code"], "col": row["col_code"], "why": why}]
+    if frame not in frames.EQUATION_FRAMES:
+        return []
+    table, member_col, _, member_dim, _ = frames.EQUATION_FRAMES[frame]
+    lhs, rhs = (exp["kwargs"][k].split(" + ") for k in ("column_A", "column_B"))
+    why = f"{rule}: {sum(row[c] for c in lhs):g} ≠ {sum(row[c] for c in rhs):g}"
+    member = row[member_dim]
+    out = []
+    for term in dict.fromkeys((*lhs, *rhs)):
+        at_row, at_col = (term, member) if member_col == "col_code" else (member, term)
+        out.append({"table": table, "row": at_row, "col": at_col, "why": why})
+    return out
+
+
+def _cells_json(cells: list[dict[str, str]]) -> str | None:
+    """The failing cells of one result, each once (first reason kept), as JSON; None if none."""
+    unique: dict[tuple[str, str, str], dict[str, str]] = {}
+    for c in cells:
+        unique.setdefault((c["table"], c["row"], c["col"]), c)
+    return json.dumps(list(unique.values()), ensure_ascii=False) if unique else None
 
 
 def _narrative_detail(row: pd.Series, exp: dict[str, Any]) -> str:
