@@ -4,7 +4,8 @@ Grid rows (Word, HTML, ruled PDF, Markdown pipes) keep their cell positions: a p
 every cell after the label with its column index, blanks included. Text rows (PDF text
 copies, crawled pages) are split into words, and words into runs of label text and numbers,
 because crawlers glue cells together (``规章000行政规范性文件0011``); a run of digits may then
-hold several cells, which ``pipeline.parse.readings`` resolves with the arithmetic. A digit
+hold several cells, which ``pipeline.parse.readings`` resolves with the arithmetic. Tab-separated
+lines are split on their tabs and keep their blank cells (``Piece.edges``). A digit
 that numbers the next label (``…事务信息3200000326.属于四类…``) stays with that label.
 
 Page furniture inside a table (``- 3 -``, ``— 3 —``, ``第3页``) is dropped; a bare number on
@@ -52,6 +53,11 @@ class Piece:
     page: int | None = None
     bare_number: bool = False  # a number alone on a text line: a page number or a detached value
     cells: tuple[str, ...] = ()  # a grid row's cells, for placing values by the header's columns
+    # A tab-separated line keeps its blank cells: those between two values are in ``values``
+    # (cells of the row), those before the first value and after the last are kept here, since
+    # label columns and trailing tabs leave empty fields there too (``pipeline.parse.readings.
+    # edge_starts`` decides how many of them are the row's cells). None on other rows.
+    edges: tuple[list[Token], list[Token]] | None = None
 
 
 def is_furniture(text: str) -> bool:
@@ -101,18 +107,24 @@ def _in_brackets(before: str) -> bool:
     return before.count("(") + before.count("（") > before.count(")") + before.count("）")
 
 
-def _text_pieces(row: Row) -> list[Piece]:
+def _text_pieces(row: Row, keep_empty: bool = False) -> list[Piece]:
     line = " ".join(c for c in row.cells if c)
     if is_furniture(line):
         return []
     if line.strip() in WORD_PLACEHOLDERS:  # '（四）无' / '法提供': a label's line, not a row's values
         return [Piece(line.strip(), where=row.where, page=row.page)]
+    tabbed = len(row.cells) > 1
+    if tabbed and not line and keep_empty:  # a line of tabs only: a row of blank cells
+        blanks = [Token("", f"{row.where} cell {i + 1}", row.page) for i in range(len(row.cells))]
+        return [Piece("", where=row.where, page=row.page, edges=(blanks, []))]
     words: list[tuple[str, str, int]] = []  # (kind, printed, word index)
-    cells = row.cells if len(row.cells) > 1 else tuple(line.split())
+    cells = row.cells if tabbed else tuple(line.split())
     for index, word in enumerate(cells):
         if not word.strip():
+            if tabbed:
+                words.append(("blank", "", index))
             continue
-        for kind, printed in split_word(word.strip()) if len(row.cells) == 1 else [_cell_kind(word.strip())]:
+        for kind, printed in split_word(word.strip()) if not tabbed else [_cell_kind(word.strip())]:
             words.append((kind, printed, index))
     # a number before a word that starts with 年/月/日 is a date in prose ('2024 年'), not a cell
     for k, (kind, printed, index) in enumerate(words):
@@ -120,15 +132,23 @@ def _text_pieces(row: Row) -> list[Piece]:
         if kind == "value" and nxt and nxt[0] == "text" and _NOT_A_VALUE_AFTER.match(nxt[1]):
             words[k] = ("text", printed, index)
     pieces: list[Piece] = []
-    current = Piece("", where=row.where, page=row.page)
+    current = Piece("", where=row.where, page=row.page, edges=([], []) if tabbed else None)
     for kind, printed, index in words:
-        where = row.where if len(row.cells) == 1 else f"{row.where} cell {index + 1}"
+        where = row.where if not tabbed else f"{row.where} cell {index + 1}"
+        if kind == "blank":  # tab-separated rows only
+            (current.edges[1] if current.values else current.edges[0]).append(Token("", where, row.page))
+            continue
         if kind == "text":
             if current.values:
                 pieces.append(current)
-                current = Piece("", where=row.where, page=row.page)
+                current = Piece("", where=row.where, page=row.page, edges=([], []) if tabbed else None)
+            elif current.edges:
+                current.edges[0].clear()  # empty label columns between label cells: spacing
             current.text += printed
         else:
+            if current.edges and current.values:  # blanks between two values are the row's cells
+                current.values.extend(current.edges[1])
+                current.edges[1].clear()
             current.values.append(Token(printed, where, row.page))
     if current.text or current.values:
         pieces.append(current)
@@ -172,5 +192,5 @@ def to_pieces(rows: Sequence[Row], keep_empty: bool = False) -> list[Piece]:
                 continue
             pieces.append(_grid_piece(row))
         else:
-            pieces.extend(_text_pieces(row))
+            pieces.extend(_text_pieces(row, keep_empty))
     return pieces

@@ -82,16 +82,24 @@ def _one_cell(token: str) -> bool:
     return not _LEADING_ZERO.match(token) and read_value(token) is not None
 
 
-def window(texts: Sequence[str], n: int, equations: Sequence[RowEquation], last: bool) -> int | None:
-    """Where a grid row's ``n`` cells start among its value cells: a window with only blank
-    cells outside it (an empty label column, a trailing empty cell). Several such windows are
-    narrowed by the row's equations; windows that show the same cells are one reading (the
-    ``last`` or first is kept, for provenance). None unless exactly one reading remains."""
+def window_starts(texts: Sequence[str], n: int, equations: Sequence[RowEquation], last: bool = False) -> list[int]:
+    """Where a row's ``n`` cells can start among its cells: windows with only blank cells
+    outside them (an empty label column, trailing empty cells or tabs), narrowed by the row's
+    equations where several remain. Windows that show the same cells are one reading: the
+    ``last`` or the first of them is kept, for provenance."""
     starts = [i for i in range(len(texts) - n + 1) if not any(texts[:i]) and not any(texts[i + n :])]
     if len(starts) > 1:
         starts = [i for i in starts if holds(texts[i : i + n], equations)] or starts
-        if len({tuple(texts[i : i + n]) for i in starts}) == 1:
-            starts = starts[-1:] if last else starts[:1]
+    by_reading: dict[tuple[str, ...], int] = {}
+    for i in reversed(starts) if last else starts:
+        by_reading.setdefault(tuple(texts[i : i + n]), i)
+    return sorted(by_reading.values())
+
+
+def window(texts: Sequence[str], n: int, equations: Sequence[RowEquation], last: bool) -> int | None:
+    """Where a grid row's ``n`` cells start among its value cells (``window_starts``); None
+    unless exactly one reading remains."""
+    starts = window_starts(texts, n, equations, last)
     return starts[0] if len(starts) == 1 else None
 
 

@@ -32,7 +32,15 @@ from pipeline.document import Row
 from pipeline.parse import labels as lab
 from pipeline.parse.model import Cell, TableRead
 from pipeline.parse.pieces import WORD_PLACEHOLDERS, Piece, Token, to_pieces
-from pipeline.parse.readings import RowEquation, holds, number, resolve, row_readings, window
+from pipeline.parse.readings import (
+    RowEquation,
+    holds,
+    number,
+    resolve,
+    row_readings,
+    window,
+    window_starts,
+)
 from pipeline.parse.values import normalize, read_value
 
 
@@ -611,8 +619,8 @@ def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]
         return [values], list(piece.values)[:n]
     tokens = list(piece.values)
     texts = [t.text for t in tokens]
-    if len(texts) == n + 1 and texts[0] in WORD_PLACEHOLDERS:  # '无 0 2 …': 无 of '4.无正当理由…'
-        tokens, texts = tokens[1:], texts[1:]
+    if piece.edges is None and len(texts) == n + 1 and texts[0] in WORD_PLACEHOLDERS:
+        tokens, texts = tokens[1:], texts[1:]  # '无 0 2 …': 无 of '4.无正当理由…'
     if len(texts) > n:
         kept = _without_copies(texts, n, slot.equations) if _spanned(slot, state.spec) else None
         if kept is None:
@@ -620,6 +628,8 @@ def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]
                 f"{piece.where}: row {slot.label_zh} has {len(texts)} values for {n} columns: {' '.join(texts)}"
             )
         return [tuple(texts[i] for i in kept)], [tokens[i] for i in kept]
+    if piece.edges is not None:
+        return _tab_readings(piece, tokens, slot)
     found = row_readings(texts, n, slot.equations)
     if found is None:
         raise _Failure(f"{piece.where}: row {slot.label_zh}: '{' '.join(texts)}' has too many readings to try")
@@ -629,6 +639,24 @@ def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]
             "whose total is right (digits run together or blank cells lost)"
         )
     return found, tokens
+
+
+def _tab_readings(piece: Piece, tokens: list[Token], slot: Slot) -> tuple[list[tuple[str, ...]], list[Token]]:
+    """A tab-separated row: its cells from the first value to the last are in order, blanks
+    included; the cells it does not print are among the empty fields at its ends. Several
+    placements the row's equations allow are left to the table's column arithmetic."""
+    n = len(slot.cols)
+    lead, trail = piece.edges
+    cells = lead + tokens + trail
+    texts = [t.text for t in cells]
+    starts = window_starts(texts, n, slot.equations, last=True)
+    if not starts:
+        raise _Failure(
+            f"{piece.where}: row {slot.label_zh} prints {len(tokens)} cells ({_printed(piece)}) for {n} columns"
+        )
+    # with one placement every cell has its own field; with several, the fields at the ends
+    # are named as blank cells of the copy, whichever placement the table's arithmetic picks
+    return [tuple(texts[k : k + n]) for k in starts], cells[starts[0] : starts[0] + n] if len(starts) == 1 else tokens
 
 
 def _where_of(texts: Sequence[str], tokens: list[Token], row_where: str) -> list[tuple[str, int | None]]:

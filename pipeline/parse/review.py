@@ -53,17 +53,20 @@ def read_review(rows: Sequence[Row]) -> TableRead:
         if len(labelled) == len(form.PROCEEDINGS) and len(labelled) == len(valued):
             for proceeding in form.PROCEEDINGS:
                 piece = labelled[proceeding.code]
-                tokens = _grid_window([piece], piece.values, 1) if piece.grid else piece.values
+                tokens = _window([piece], piece.values, 1) if piece.grid else _tab_window(piece, 1)
                 result.cells.extend(_cells(tokens, piece, [proceeding.code], 1))
             return result
+        n = 3 * len(RESULTS)
         if not valued:
-            blank = [p for p in pieces if p.grid and len(p.values) >= 15 and not p.text]
+            blank = [p for p in pieces if not p.text and len(p.values if p.grid else _lead(p)) >= n]
             if len(blank) != 1:
-                raise ValueError(f"no numbers found for the {3 * len(RESULTS)} cells of the review/litigation table")
+                raise ValueError(f"no numbers found for the {n} cells of the review/litigation table")
             valued = blank
         tokens = [t for p in valued for t in p.values]
         if all(p.grid for p in valued):
-            tokens = _grid_window(valued, tokens, len(form.PROCEEDINGS))
+            tokens = _window(valued, tokens, len(form.PROCEEDINGS))
+        elif len(valued) == 1 and valued[0].edges is not None:
+            tokens = _tab_window(valued[0], len(form.PROCEEDINGS))
         result.cells.extend(_cells(tokens, valued[0], [p.code for p in form.PROCEEDINGS], len(form.PROCEEDINGS)))
     except ValueError as exc:
         where = rows[0].where if rows else "end of document"
@@ -72,11 +75,26 @@ def read_review(rows: Sequence[Row]) -> TableRead:
     return result
 
 
-def _grid_window(pieces: list[Piece], tokens: list[Token], blocks: int) -> list[Token]:
+def _lead(piece: Piece) -> list[Token]:
+    return piece.edges[0] if piece.edges is not None and not piece.values else []
+
+
+def _tab_window(piece: Piece, blocks: int) -> list[Token]:
+    """A tab-separated row: its cells from the first value to the last, with the empty fields
+    around them (``_window`` places the row's cells among them)."""
+    if piece.edges is None:
+        return piece.values
+    lead, trail = piece.edges
+    return _window([piece], lead + piece.values + trail, blocks)
+
+
+def _window(pieces: list[Piece], tokens: list[Token], blocks: int) -> list[Token]:
     """Grid rows: the value cells of ``blocks`` blocks of five, trimming blank cells outside
     them (an empty label column, a trailing empty cell)."""
     n = blocks * len(RESULTS)
     texts = [t.text for t in tokens]
+    if len(texts) >= n and not any(texts):
+        return tokens[:n]  # blank cells only: an agency with no cases
     start = window(texts, n, _equations(blocks), last=False)
     if start is None:
         raise ValueError(f"{pieces[0].where}: found {len([t for t in texts if t])} numbers in {len(texts)} cells "
@@ -89,7 +107,8 @@ def _cells(tokens: list[Token], piece: Piece, proceedings: list[str], blocks: in
     texts = [t.text for t in tokens]
     if len(texts) > n:
         raise ValueError(f"{piece.where}: found {len(texts)} numbers for {n} cells: {' '.join(texts)}")
-    found = [tuple(texts)] if piece.grid and len(texts) == n else row_readings(texts, n, _equations(blocks))
+    exact = len(texts) == n and (piece.grid or piece.edges is not None)
+    found = [tuple(texts)] if exact else row_readings(texts, n, _equations(blocks))
     if not found or len(found) != 1:
         count = "too many" if found is None else ("no" if not found else f"{len(found)}")
         raise ValueError(

@@ -4,8 +4,9 @@ Encoding is detected with charset-normalizer (UTF-8, UTF-16, GBK/GB18030, Big5 .
 Markdown pipe-table lines (``| 规章 | 0 | 0 | 0 |``) are grid rows: their cells keep their
 positions (a PDF-to-Markdown converter writes one cell per column, blanks included); the
 ``|---|`` separator lines are dropped. Tab-separated lines become rows of cells (cell order
-is reliable, positions are not: merged cells leave empty tab gaps); other lines become
-one-cell rows that the parser splits on white space.
+is reliable, blanks between values included; positions are not: label columns and merged
+cells leave empty tab gaps at a row's ends); other lines become one-cell rows that the parser
+splits on white space.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def read(data: bytes) -> Document:
         raise UnreadableFile("binary content: this is not a text file")
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or _PIPE_SEPARATOR.match(line):
-            continue
+        if (not line.strip() and "\t" not in line) or _PIPE_SEPARATOR.match(line):
+            continue  # a line of tabs only is a row of blank cells (an agency with no cases)
         if _PIPE_ROW.match(line):
             cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
             rows.append(Row(cells=cells, where=f"line {number}", grid=True))
