@@ -518,8 +518,13 @@ MEASURE_KINDS = ("count", "signed_count", "amount")
 AMOUNT_MAX_DECIMALS = 4
 
 
-def label_zh(dimension: str, code: str) -> str:
-    """Official Chinese label of a member, for messages a person reads."""
+def label_zh(dimension: str, code: str, template: str | None = None) -> str:
+    """Official Chinese label of a member, for messages a person reads. With ``template``, a
+    proactive item is named as that template prints it (2019: 规范性文件, 2021: 行政规范性文件)."""
+    if dimension == "item" and template in TEMPLATES:
+        printed = {i.code: i.label_zh for block in TEMPLATES[template].proactive for i in block.items}
+        if code in printed:
+            return printed[code]
     members = {
         "outcome": _OUTCOMES,
         "applicant_type": APPLICANT_TYPES,

@@ -147,6 +147,7 @@ def build(con: duckdb.DuckDBPyConnection, frame: str, template: str | None) -> p
                     {
                         "report_id": df["report_id"],
                         "table_name": table,
+                        "template": df["template"],  # names the row as the report's template prints it
                         "row_code": df["row_code"],
                         "col_code": df["col_code"],
                         "number": df["number"].astype("float64"),

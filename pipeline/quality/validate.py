@@ -90,7 +90,7 @@ def _cell_detail(row: dict[str, Any], exp: dict[str, Any], where: str) -> str:
     row_dim, col_dim = _CELL_DIMS[table]
     return (
         f"{form.TABLE_LABELS_ZH[table]}: check {exp['meta']['rule']} ({exp['meta']['note_zh']}) fails for "
-        f"{form.label_zh(row_dim, row['row_code'])} / {form.label_zh(col_dim, row['col_code'])} = "
+        f"{form.label_zh(row_dim, row['row_code'], row['template'])} / {form.label_zh(col_dim, row['col_code'])} = "
         f"{row['number_text']} (printed at {where})"
     )
 
@@ -140,8 +140,13 @@ def run(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None = Non
             run_id=gx_run,
         )
         outcome.expectations_run += len(result.results)
-        for exp, res in zip(spec["expectations"], result.results, strict=True):
-            _record(outcome, name, exp, res, frame, meta, run_id, validated_at, where_of)
+        # GX returns results grouped by expectation type, not in the suite's order: pair each
+        # result with its expectation by id (zipping named a negative amount 'integer_count')
+        result_of = {res.expectation_config.id: res for res in result.results}
+        if len(result_of) != len(spec["expectations"]):
+            raise RuntimeError(f"suite {name}: {len(result_of)} results for {len(spec['expectations'])} expectations")
+        for e, exp in zip(suite.expectations, spec["expectations"], strict=True):
+            _record(outcome, name, exp, result_of[e.id], frame, meta, run_id, validated_at, where_of)
     if docs_dir is not None:
         context.build_data_docs(site_names=[DOCS_SITE])
     return outcome
