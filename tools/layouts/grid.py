@@ -17,6 +17,23 @@ class GCell:
     colspan: int = 1
     header: bool = False
     value: bool = False  # a statutory value cell (right-aligned, never wrapped)
+    bold: bool = False  # styled renderings only (a caption printed bold)
+    align: str = "center"  # styled renderings only: center | left (row labels of an authored table)
+
+
+@dataclass(frozen=True)
+class TableStyle:
+    """How an authored table looks, for the renderers that draw styled documents (the bundled
+    samples); the generator's converter-like renderings ignore it. Widths are in cm (DOCX) and
+    pixels (HTML) because those are the units the two formats' authors use."""
+
+    widths_cm: tuple[float, ...] = ()
+    width_px: int = 0
+    font_pt: float = 9.0
+    borderless: bool = False
+    repeat_header: bool = False  # Word: header rows marked to repeat after a page break (w:tblHeader)
+    cant_split: bool = False  # Word: no row breaks across pages
+    keep_header_with_body: bool = False  # Word: header rows kept on the page of the first body row
 
 
 @dataclass
@@ -24,6 +41,7 @@ class Grid:
     rows: list[list[GCell]]
     header_rows: int = 0  # rows repeated after a page break when the layout says so
     name: str = ""
+    style: TableStyle | None = None
 
     @property
     def ncols(self) -> int:
@@ -65,6 +83,8 @@ class Grid:
 class Para:
     text: str
     heading: bool = False
+    kind: str = ""  # styled renderings: title | h1 | h2 | h3 | p | caption | spacer ('' = by ``heading``)
+    level: int = 0  # heading level the source gave it (a Markdown seed's number of '#'), 0 if none
 
 
 @dataclass
