@@ -29,7 +29,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 dev: setup
-	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev
+	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/gongkai dev
 
 lock:
 	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
