@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.ingest import (
+    WRITER_TAG,
     dq_dashboard,
     raw_dir_fingerprint,
     raw_report_files,
@@ -10,12 +11,13 @@ from assets.ingest import (
     statutory_arithmetic,
     warehouse_tables,
 )
-from assets.settings import GongkaiSettings
+from assets.settings import GongkaiSettings, WarehouseWriter
 
 ingest_job = dg.define_asset_job(
     "ingest",
     selection=dg.AssetSelection.assets(raw_report_files, staged_reports, warehouse_tables, dq_dashboard),
-    executor_def=dg.in_process_executor,
+    executor_def=dg.in_process_executor,  # one process: the WarehouseWriter lock spans the whole run
+    tags=dict([WRITER_TAG]),  # dagster.yaml's run queue starts one such run at a time
     description="Scan data/raw, parse new or changed files, validate, publish the warehouse, build the dashboard.",
 )
 
@@ -39,13 +41,14 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, settings: GongkaiSetti
 
 def make_definitions(settings: GongkaiSettings | None = None) -> dg.Definitions:
     """The project's definitions; the CLI and tests pass their own paths."""
+    settings = settings or GongkaiSettings()
     return dg.Definitions(
         assets=[raw_report_files, staged_reports, warehouse_tables, dq_dashboard],
         asset_checks=[statutory_arithmetic],
         jobs=[ingest_job],
         schedules=[nightly_ingest],
         sensors=[raw_files_sensor],
-        resources={"settings": settings or GongkaiSettings()},
+        resources={"settings": settings, "writer": WarehouseWriter(warehouse=settings.warehouse)},
     )
 
 

@@ -12,11 +12,15 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from assets.settings import GongkaiSettings
+from assets.settings import GongkaiSettings, WarehouseWriter
 from pipeline import dashboard, ingest, load, warehouse
 from pipeline.quality import validate
 
-POOL = "gongkai_warehouse"  # everything that writes the warehouse runs one at a time
+# Everything that writes the warehouse runs one at a time: the pool (limit 1, granularity 'run'
+# in dagster.yaml) and the run tag (a run-queue limit of 1) keep `dagster dev` from launching a
+# second run, and the ``WarehouseWriter`` lock every run holds also covers `gongkai ingest`.
+POOL = "gongkai_warehouse"
+WRITER_TAG = ("gongkai/writes", "warehouse")
 
 
 @dataclass(frozen=True)
@@ -29,10 +33,14 @@ class StagedBatch:
 
 
 @dg.asset(group_name="ingest", description="Raw report files that are new or changed since the last ingest.")
-def raw_report_files(context: dg.AssetExecutionContext, settings: GongkaiSettings) -> ingest.Scan:
+def raw_report_files(
+    context: dg.AssetExecutionContext, settings: GongkaiSettings, writer: WarehouseWriter
+) -> ingest.Scan:
+    """Scanned only once this run holds the writer lock: after any run before it published."""
     scan = ingest.scan(settings.raw_path, settings.warehouse_path)
     context.add_output_metadata(
         {
+            "waited_for_other_run_s": round(writer.waited_seconds, 1),
             "raw_dir": str(settings.raw_path),
             "files_seen": len(scan.to_process) + len(scan.unchanged),
             "to_process": len(scan.to_process),

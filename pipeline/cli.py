@@ -1,25 +1,39 @@
-"""`gongkai` command line: ingest (runs the Dagster job in-process), show, suites."""
+"""`gongkai` command line: ingest (runs the Dagster job in-process), show, suites, dev."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+INSTANCE_CONFIG = REPO / "dagster.yaml"  # the committed instance config: no telemetry, runs serialized
 
 
-def _dagster_home() -> None:
+def dagster_home() -> Path:
     """Keep Dagster's run history in the repo (.dagster/) unless DAGSTER_HOME is set, so
-    `DAGSTER_HOME=$PWD/.dagster dagster dev` shows the runs the CLI made."""
+    `make dev` shows the runs the CLI made, and give that instance the committed config.
+
+    A config already there keeps its other settings; its ``concurrency`` section is made the
+    committed one, because that is what keeps two ingest runs from racing."""
+    import yaml
+
     home = Path(os.environ.get("DAGSTER_HOME") or REPO / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or not config.read_text(encoding="utf-8").strip():  # no telemetry
-        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    wanted = yaml.safe_load(INSTANCE_CONFIG.read_text(encoding="utf-8"))
+    current = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}) if config.exists() else {}
+    if not current:
+        shutil.copyfile(INSTANCE_CONFIG, config)
+    else:
+        merged = {"telemetry": wanted["telemetry"], **current, "concurrency": wanted["concurrency"]}
+        if merged != current:
+            config.write_text(yaml.safe_dump(merged, allow_unicode=True, sort_keys=False), encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
+    return home
 
 
 def run_ingest(raw_dir: Path, warehouse_path: Path, workers: int = 0, ephemeral: bool = False):
@@ -34,19 +48,23 @@ def run_ingest(raw_dir: Path, warehouse_path: Path, workers: int = 0, ephemeral:
     if ephemeral:
         instance = DagsterInstance.ephemeral()
     else:
-        _dagster_home()
+        dagster_home()
         instance = DagsterInstance.get()
     started = time.perf_counter()
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     result = job.execute_in_process(instance=instance, run_config=quiet, raise_on_error=True)
     scan = result.output_for_node("raw_report_files")
     summary = result.output_for_node("warehouse")
+    (scanned,) = result.asset_materializations_for_node("raw_report_files")
+    summary.waited_seconds = float(scanned.metadata["waited_for_other_run_s"].value)
     return summary, scan, time.perf_counter() - started
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     summary, scan, seconds = run_ingest(Path(args.raw_dir), Path(args.warehouse), args.workers)
     seen = len(scan.to_process) + len(scan.unchanged)
+    if summary.waited_seconds:
+        print(f"gongkai ingest: waited {summary.waited_seconds:.1f} s for another ingest run to publish first")
     print(
         f"gongkai ingest: {seen} files seen in {args.raw_dir}, {len(scan.to_process)} processed, "
         f"{len(scan.unchanged)} unchanged (skipped)"
@@ -83,6 +101,15 @@ def cmd_show(args: argparse.Namespace) -> int:
     return show_file(Path(args.file))
 
 
+def cmd_dev(args: argparse.Namespace) -> int:
+    """`dagster dev` from the repo root on the instance the CLI uses (with its config)."""
+    dagster_home()
+    os.chdir(REPO)
+    dagster = Path(sys.executable).with_name("dagster")
+    os.execv(dagster, [str(dagster), "dev", *args.dagster_args])
+    return 0  # not reached: execv replaces this process
+
+
 def cmd_suites(args: argparse.Namespace) -> int:
     from pipeline.quality.suites import write_suites
 
@@ -104,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_show)
     p = sub.add_parser("suites", help="regenerate expectations/*.json from the form definition")
     p.set_defaults(func=cmd_suites)
+    p = sub.add_parser("dev", help="`dagster dev` on .dagster/ (DAGSTER_HOME) with dagster.yaml's run limits")
+    p.add_argument("dagster_args", nargs=argparse.REMAINDER, help="passed on to `dagster dev`")
+    p.set_defaults(func=cmd_dev)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -35,6 +35,7 @@ class LoadSummary:
     statuses: dict[str, int] = field(default_factory=dict)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (file, status, reason)
     warnings: int = 0  # failed non-blocking expectations of this run on the reports that stay loaded
+    waited_seconds: float = 0.0  # for another run to publish first (the writer lock), set by the CLI
 
 
 UNREADABLE = "could not be read"  # in a reason: the table was not read, whatever its arithmetic

@@ -4,8 +4,9 @@ DuckDB allows one writing process or many reading ones. So a run never writes th
 analysts read: it copies the published file to a private build file, stages, validates and
 loads there, and publishes with ``os.replace``. An analyst's open connection keeps reading
 the old snapshot; new connections see the new one; nobody sees half a load or is locked
-out. If another run published in between, publication refuses rather than overwrite it
-(the files are simply picked up again by the next run).
+out. Runs that write one warehouse go one at a time (``writer_lock``, held from a run's scan
+to its publication); should another run still have published in between, publication refuses
+rather than overwrite it (``WarehouseChanged``: the files are picked up again by the next run).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +86,35 @@ def publish(build: Build) -> None:
                 "nothing was published by this run: run the ingest again"
             )
         os.replace(build.path, build.published)
+
+
+def writer_lock_path(published: Path) -> Path:
+    return published.with_name(f".{published.stem}.writer.lock")
+
+
+@contextmanager
+def writer_lock(published: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[float]:
+    """Hold the right to write ``published`` from a run's scan to its publication; yields the
+    seconds spent waiting for it.
+
+    A second run (the sensor firing during the nightly run, two `gongkai ingest`) waits here,
+    told why through ``on_wait``, and then scans what the first one published: it neither
+    builds on a stale copy nor loses a file. An flock, so the OS releases it when its process
+    dies: a crashed run never blocks the next one. Separate open files conflict even within
+    one process, so threads wait for each other too."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with writer_lock_path(published).open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait(f"waiting: another ingest run is publishing {published}; this run starts when it is done")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield time.monotonic() - started
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def discard(build: Build) -> None:

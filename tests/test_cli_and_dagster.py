@@ -6,7 +6,7 @@ import dagster as dg
 
 from assets.definitions import defs, raw_files_sensor
 from assets.settings import GongkaiSettings
-from pipeline.cli import main
+from pipeline.cli import INSTANCE_CONFIG, main
 from tests.conftest import RAW, copy_seeds
 
 
@@ -69,4 +69,5 @@ def test_ingest_prints_summary_and_paths(tmp_path, monkeypatch, capsys):
     assert lines[4] == "  4 non-blocking warnings (narrative, plausibility, continuity...): see the dashboard"
     assert lines[-2] == f"dashboard:  {warehouse.parent / 'dq_site' / 'index.html'}  (open in a browser)"
     assert lines[-1].startswith(f"data docs:  {warehouse.parent / 'dq_docs' / 'index.html'}")
-    assert (tmp_path / "dagster_home" / "dagster.yaml").read_text() == "telemetry:\n  enabled: false\n"
+    # the committed instance config: no telemetry, one ingest run at a time
+    assert (tmp_path / "dagster_home" / "dagster.yaml").read_text() == INSTANCE_CONFIG.read_text()
