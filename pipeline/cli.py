@@ -106,7 +106,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     dagster_home()
     os.chdir(REPO)
     dagster = Path(sys.executable).with_name("dagster")
-    os.execv(dagster, [str(dagster), "dev", *args.dagster_args])
+    os.execv(dagster, [str(dagster), "dev", *args.dagster_args])  # e.g. `gongkai dev -p 3001`
     return 0  # not reached: execv replaces this process
 
 
@@ -132,9 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("suites", help="regenerate expectations/*.json from the form definition")
     p.set_defaults(func=cmd_suites)
     p = sub.add_parser("dev", help="`dagster dev` on .dagster/ (DAGSTER_HOME) with dagster.yaml's run limits")
-    p.add_argument("dagster_args", nargs=argparse.REMAINDER, help="passed on to `dagster dev`")
     p.set_defaults(func=cmd_dev)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "dev":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.dagster_args = extra  # `gongkai dev` passes the rest on to `dagster dev`
     return args.func(args)
 
 
