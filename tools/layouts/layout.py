@@ -15,6 +15,12 @@ from tools.layouts import labels
 from tools.layouts.grid import Doc, GCell, Grid, PageBreak, Para
 from tools.layouts.model import APPLICANTS, PROCEEDINGS, RESULT_PARTS, Report
 
+# ``Layout.printed`` keys: (part, code) -> the label as printed, for a document that prints its
+# own wording (the bundled samples keep each seed's). Parts: caption (a 第二十条 block's article),
+# content (信息内容), item and measure (table 二), outcome (table 三's rows and groups), corner,
+# applicant, applicant_group (table 三's header), result (table 四's header).
+PrintedLabels = dict[tuple[str, str], str]
+
 CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 SECTIONS = (
     "一、总体情况",
@@ -49,6 +55,10 @@ class Layout:
     ruled: bool = True  # PDF: grid lines or text placed in columns only
     encoding: str = "utf-8"  # HTML: utf-8 | gbk | gbk-undeclared
     chrome: bool = False  # HTML: the report inside a government site's nested layout tables
+    total_header: str = "below"  # table 三's 总计: below 申请人情况 (the form) | beside (spanning the header rows)
+    short_blocks: str = "span"  # a 第二十条 block with fewer measures: span (its last cell) | pad (empty cells)
+    captions: str = "row"  # per_section tables' 第二十条 captions: row (their first row) | para (above them)
+    printed: PrintedLabels = field(default_factory=dict)  # labels printed instead of the form's (or a variant)
 
 
 # --- table 二 ------------------------------------------------------------------------------------
@@ -58,41 +68,45 @@ def _measure_label(code: str) -> str:
     return form.MEASURES_BY_CODE[code].label_zh
 
 
-def proactive_grids(report: Report, lay: Layout) -> list[Grid]:
+def proactive_grids(report: Report, lay: Layout) -> list[Grid | Para]:
+    """Table 二: one grid of every block under its caption row, or a grid per block (captions
+    as their first row or as a paragraph above)."""
     cells = report.tables["proactive_disclosure"]
     blocks = report.proactive_blocks()
     width = max(len(b.measures) for b in blocks)
-    grids: list[Grid] = []
+    out: list[Grid | Para] = []
     rows: list[list[GCell]] = []
+    printed = lay.printed
     for block in blocks:
         ncols = width if lay.split != "per_section" else len(block.measures)
-        caption = f"第二十条第（{block.article}）项"
-        block_rows = [[GCell(caption, colspan=ncols + 1, header=True)]]
-        spans = _spread(len(block.measures), ncols)
-        block_rows.append(
-            [GCell("信息内容", header=True)]
-            + [GCell(_measure_label(m), colspan=s, header=True) for m, s in zip(block.measures, spans, strict=True)]
-        )
+        caption = printed.get(("caption", block.article), f"第二十条第（{block.article}）项")
+        as_para = lay.split == "per_section" and lay.captions == "para"
+        block_rows = [] if as_para else [[GCell(caption, colspan=ncols + 1, header=True, bold=True)]]
+        measures = [GCell(printed.get(("measure", m), _measure_label(m)), header=True) for m in block.measures]
+        content = GCell(printed.get(("content", ""), "信息内容"), header=True)
+        block_rows.append([content, *_spread(measures, ncols, lay.short_blocks)])
         for item in block.items:
-            block_rows.append(
-                [GCell(item.label_zh)]
-                + [
-                    GCell(cells[(item.code, m)].raw, colspan=s, value=True)
-                    for m, s in zip(block.measures, spans, strict=True)
-                ]
-            )
+            values = [GCell(cells[(item.code, m)].raw, value=True) for m in block.measures]
+            label = GCell(printed.get(("item", item.code), item.label_zh))
+            block_rows.append([label, *_spread(values, ncols, lay.short_blocks)])
         if lay.split == "per_section":
-            grids.append(Grid(block_rows, header_rows=2, name="proactive"))
+            if as_para:
+                out.append(Para(caption, kind="caption"))
+            out.append(Grid(block_rows, header_rows=2 - as_para, name="proactive"))
         else:
             rows.extend(block_rows)
     if rows:
-        grids.append(Grid(rows, header_rows=0, name="proactive"))
-    return grids
+        out.append(Grid(rows, header_rows=0, name="proactive"))
+    return out
 
 
-def _spread(n: int, width: int) -> list[int]:
-    """Column spans of n cells over width columns: the last cell takes what is left."""
-    return [1] * (n - 1) + [width - n + 1]
+def _spread(cells: list[GCell], width: int, short: str) -> list[GCell]:
+    """Cells over ``width`` columns: the last cell spans what is left, or (``pad``) empty
+    cells fill it."""
+    if short == "pad":
+        return cells + [GCell("", header=cells[-1].header) for _ in range(width - len(cells))]
+    cells[-1].colspan = width - len(cells) + 1
+    return cells
 
 
 # --- table 三 ------------------------------------------------------------------------------------
@@ -108,7 +122,8 @@ def _outcome_rows(report: Report, lay: Layout, rng: random.Random) -> list[tuple
 
     def lab(code: str) -> str:
         if code not in printed:
-            printed[code] = labels.vary(labels.official(code), lay.labels, rng)
+            given = lay.printed.get(("outcome", code))
+            printed[code] = given if given is not None else labels.vary(labels.official(code), lay.labels, rng)
         return printed[code]
 
     out: list[tuple[list[str], list[str] | None]] = []
@@ -150,7 +165,7 @@ def applications_grid(report: Report, lay: Layout, rng: random.Random) -> Grid:
     body: list[list[GCell]] = []
     for label_cells, values in final:
         row = [GCell(t) for t in label_cells[:-1]]
-        row.append(GCell(label_cells[-1], colspan=depth - len(label_cells) + 1))
+        row.append(GCell(label_cells[-1], colspan=depth - len(label_cells) + 1, align="left"))
         row.extend(GCell(v, value=True) for v in (values if values is not None else [""] * 7))
         body.append(row)
     if depth > 1:
@@ -186,7 +201,7 @@ def _same(a: GCell, b: GCell) -> bool:
 
 
 def _applicant_labels(lay: Layout, rng: random.Random) -> list[str]:
-    names = [m.label_zh for m in form.APPLICANT_TYPES]
+    names = [lay.printed.get(("applicant", m.code), m.label_zh) for m in form.APPLICANT_TYPES]
     if lay.header_breaks:
         names = [n if len(n) < 4 or rng.random() < 0.5 else _break(n, rng) for n in names]
     return names
@@ -198,9 +213,17 @@ def _break(text: str, rng: random.Random) -> str:
 
 def _applications_header(depth: int, lay: Layout, rng: random.Random) -> list[list[GCell]]:
     names = _applicant_labels(lay, rng)
-    group = form.APPLICANT_GROUP_ZH["legal_person_or_other_org"]
+    code = "legal_person_or_other_org"
+    group = lay.printed.get(("applicant_group", code), form.APPLICANT_GROUP_ZH[code])
+    corner = GCell(lay.printed.get(("corner", ""), CORNER), rowspan=3, colspan=depth, header=True)
+    if lay.total_header == "beside":  # 总计 right of 申请人情况, down all three header rows
+        return [
+            [corner, GCell("申请人情况", colspan=6, header=True), GCell(names[6], rowspan=3, header=True)],
+            [GCell(names[0], rowspan=2, header=True), GCell(group, colspan=5, header=True)],
+            [GCell(n, header=True) for n in names[1:6]],
+        ]
     return [
-        [GCell(CORNER, rowspan=3, colspan=depth, header=True), GCell("申请人情况", colspan=7, header=True)],
+        [corner, GCell("申请人情况", colspan=7, header=True)],
         [
             GCell(names[0], rowspan=2, header=True),
             GCell(group, colspan=5, header=True),
@@ -215,7 +238,7 @@ def _applications_header(depth: int, lay: Layout, rng: random.Random) -> list[li
 
 def review_grid(report: Report, lay: Layout) -> Grid:
     cells = report.tables["review_litigation"]
-    results = [m.label_zh for m in form.RESULTS]
+    results = [lay.printed.get(("result", m.code), m.label_zh) for m in form.RESULTS]
     if lay.review == "rows":
         head = [[GCell("", header=True), GCell("", header=True), *[GCell(r, header=True) for r in results]]]
         labels_ = (("行政复议", None), ("行政诉讼", "未经复议直接起诉"), ("行政诉讼", "复议后起诉"))
