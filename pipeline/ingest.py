@@ -23,6 +23,7 @@ from pipeline import PARSER_VERSION, agencies, form
 from pipeline.document import UnreadableFile
 from pipeline.normalize import NUMBER_SQL, staging_frame, to_rows
 from pipeline.parse import ParsedReport, parse_document
+from pipeline.parse.metadata import published_date
 from pipeline.parse.narrative import extract_claims
 from pipeline.readers import read_document
 from pipeline.warehouse import OVERRIDES_KEY, Build, apply_schema, connect, insert_frame, read_state
@@ -203,6 +204,7 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
                 reason=None,
                 numbers_hash=staged.numbers_hash,
                 agency_note=r.parsed.agency_note,
+                published=published_date(r.parsed.narrative),  # the whole text: fields and signature
             )
         report_rows.append(row)
 

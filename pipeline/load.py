@@ -119,6 +119,13 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
         )
     con.unregister("q")
 
+    # when the warehouse first received each content: a file parsed again (a new parser version)
+    # keeps it, so which of two conflicting copies came later never depends on re-parsing
+    con.execute("UPDATE stg_reports SET first_ingested_at = ingested_at")
+    con.execute(
+        "UPDATE stg_reports s SET first_ingested_at = coalesce(r.first_ingested_at, r.ingested_at) "
+        "FROM reports r WHERE r.report_id = s.report_id"
+    )
     staged = con.execute("SELECT * FROM stg_reports").df()
     summary = LoadSummary(files=len(staged))
     for i, row in staged.iterrows():
@@ -195,14 +202,17 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
 
     Prefer a copy that passes every check ('loaded' over 'partial'). Among those, copies with
     identical numbers: the earliest ingested stays and the others are duplicates of it.
-    Copies whose numbers differ are a conflict (a re-issue): the newest file wins, and the
-    conflict is recorded in ``reports.reason`` and as a warning in ``dq_results``.
+    Copies whose numbers differ are a conflict (a re-issue): the newest copy wins, as the
+    documents tell (``_newest_copy``), never the file's mtime, which a copy or a re-download
+    resets. The conflict, with each copy's printed date, is recorded in ``reports.reason`` and
+    as a warning in ``dq_results``.
     """
     keys = staged.loc[staged["status"].isin(["loaded", "partial"]), ["agency_id", "year"]].drop_duplicates()
     now = datetime.now(UTC).replace(tzinfo=None)
     for agency_id, year in keys.itertuples(index=False):
         rows = con.execute(
-            "SELECT report_id, source_file, status, numbers_hash, ingested_at, file_mtime FROM reports "
+            "SELECT report_id, source_file, status, numbers_hash, ingested_at, published, "
+            "coalesce(first_ingested_at, ingested_at) AS received FROM reports "
             "WHERE agency_id = ? AND year = ? AND status IN ('loaded', 'partial') ORDER BY ingested_at, source_file",
             [agency_id, int(year)],
         ).df()
@@ -211,14 +221,18 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
         best_status = "loaded" if (rows["status"] == "loaded").any() else "partial"
         best = rows[rows["status"] == best_status]
         conflict = best["numbers_hash"].nunique() > 1
-        newest_first = best.sort_values(["file_mtime", "ingested_at", "source_file"], ascending=False)
-        winner = newest_first.iloc[0] if conflict else best.iloc[0]
+        winner, by_date = _newest_copy(best) if conflict else (best.iloc[0], False)
         losers = rows[rows["report_id"] != winner["report_id"]]
         for loser in losers.itertuples(index=False):
             if loser.status != best_status:
                 why = f"duplicate of {winner['source_file']}, a copy that passes every check"
             elif conflict and loser.numbers_hash != winner["numbers_hash"]:
-                why = f"conflicting copy: {winner['source_file']} is newer and its numbers differ; it is loaded instead"
+                dates = f"{_dated(winner['published'])}; this copy {_dated(loser.published)}"
+                how = dates if by_date else f"received later, as the printed dates do not tell: {dates}"
+                why = (
+                    f"conflicting copy: {winner['source_file']} is newer ({how}) and its numbers differ; "
+                    "it is loaded instead"
+                )
             else:
                 why = f"duplicate of {winner['source_file']} (same agency, year and numbers)"
             con.execute(
@@ -228,10 +242,15 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
             )
         _delete_facts(con, list(losers["report_id"]), quarantine_too=True)
         if conflict:
-            others = ", ".join(losers["source_file"])
+            others = ", ".join(f"{o.source_file} {_dated(o.published)}" for o in losers.itertuples(index=False))
+            kept = (
+                f"its printed date is the latest ({_dated(winner['published'])})"
+                if by_date
+                else f"received last, as the printed dates do not tell (this copy {_dated(winner['published'])})"
+            )
             message = (
                 f"conflict: other copies for the same agency and year have different numbers ({others}); "
-                "the newest file wins"
+                f"this copy is loaded: {kept}"
             )
             con.execute(
                 "UPDATE reports SET reason = coalesce(reason || ' | ', '') || ? WHERE report_id = ?",
@@ -256,6 +275,25 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                     ]
                 ),
             )
+
+
+def _newest_copy(best: pd.DataFrame) -> tuple[pd.Series, bool]:
+    """The copy a conflict keeps, and whether the documents' printed dates decided it.
+
+    The dates decide when every copy prints one and one is the latest. Otherwise the copy the
+    warehouse received last is taken as the re-issue (``first_ingested_at``: not reset by a
+    copy, a re-download or a re-parse), and the content hash settles a tie, so the choice is
+    the same on every run."""
+    dates = best["published"]
+    if dates.notna().all() and (dates == dates.max()).sum() == 1:
+        return best[dates == dates.max()].iloc[0], True
+    order = best.sort_values(["received", "report_id"], ascending=[False, True])
+    return order.iloc[0], False
+
+
+def _dated(published: object) -> str:
+    """'dated 2022-01-20', or 'undated' when the document prints no publication date."""
+    return "undated" if pd.isna(published) else f"dated {pd.Timestamp(published).date().isoformat()}"
 
 
 def refresh_agencies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -25,6 +25,11 @@ CREATE TABLE IF NOT EXISTS reports (
 -- Additive: why the agency is the name as printed, not a full official name (a short form such
 -- as 市财政局 whose place the document does not name); NULL when complete. Warned (suite identity).
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS agency_note VARCHAR;
+-- Additive: the publication date the document prints (its 发布日期/发布时间 field, else its signature
+-- date), NULL when it prints none; and when the warehouse first received this content (kept when
+-- the file is parsed again). Among conflicting copies of one agency-year these decide which is loaded.
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS published DATE;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS first_ingested_at TIMESTAMP;
 
 CREATE TABLE IF NOT EXISTS dim_agency (
     agency_id VARCHAR PRIMARY KEY,

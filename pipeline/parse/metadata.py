@@ -12,7 +12,9 @@ that would need a guess, the printed name is kept and ``Identity.note`` says why
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -272,3 +274,53 @@ def year_from_body(text: str) -> int | None:
     if not counts:
         return None
     return max(counts.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+
+
+# --- publication date ----------------------------------------------------------------------
+# A page's info field (发布日期：2020-01-31, 发布时间: 2025-03-10 15:35, normalized ':'), and the
+# closing signature: a line holding only a date, or an agency name and its date, near the end.
+_DATE_FIELD = re.compile(
+    r"(?:发布日期|发布时间|成文日期|发文日期)\s*:\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)"
+)
+_CN_NUMBER = "〇零○一二三四五六七八九十"
+_SIGNED_DATE = re.compile(
+    rf"^(?:[\u4e00-\u9fff（）()]{{2,40}}?)?((?:19|20)\d{{2}}|[{_CN_NUMBER}]{{4}})年"
+    rf"(\d{{1,2}}|[{_CN_NUMBER}]{{1,3}})月(\d{{1,2}}|[{_CN_NUMBER}]{{1,3}})日$"
+)
+SIGNATURE_LINES = 8  # the signature block: among the last lines of the text
+
+
+def published_date(body: str) -> dt.date | None:
+    """When the report was published, as the document prints it: its 发布日期/发布时间/成文日期
+    field, else the date of its closing signature (汤阴县人民政府办公室 / 2022年1月25日, also
+    二〇二二年一月二十日). A date inside a sentence (…于2021年12月31日前完成) is narrative, never
+    the publication date; None when the document prints neither."""
+    field = _DATE_FIELD.search(unicodedata.normalize("NFKC", body))  # spaces kept: '2025-03-10 15:35'
+    if field:
+        return _date(*field.groups())
+    last = [line for line in body.split("\n") if line.strip()][-SIGNATURE_LINES:]
+    for line in reversed(last):
+        signed = _SIGNED_DATE.match(normalize(line))
+        if signed:
+            return _date(*signed.groups())
+    return None
+
+
+def _date(year: str, month: str, day: str) -> dt.date | None:
+    """A date from printed parts, Arabic or Chinese numerals; None if it is no calendar date."""
+    try:
+        return dt.date(_cn_int(year, digits=True), _cn_int(month), _cn_int(day))
+    except ValueError:
+        return None
+
+
+def _cn_int(text: str, digits: bool = False) -> int:
+    """'2022' or '二〇二二' (digit by digit), '12' or '十二', '二十', '三十一'."""
+    if text.isdigit():
+        return int(text)
+    if digits:
+        return int(text.translate(_CN_DIGITS))
+    tens, _, units = text.partition("十")
+    if "十" not in text:
+        return int(text.translate(_CN_DIGITS))
+    return int((tens or "一").translate(_CN_DIGITS)) * 10 + (int(units.translate(_CN_DIGITS)) if units else 0)
