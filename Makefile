@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup ingest test lint lock dev clean
+.PHONY: setup ingest test lint lock dev mutate clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,13 @@ lint: setup
 
 dev: setup
 	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/gongkai dev
+
+# Mutation test of the gate (not run by CI; tens of minutes): mutants of pipeline/form.py and
+# pipeline/quality/, each against the fast gate tests ([tool.mutmut] in pyproject.toml).
+# Results stay in mutants/ (gitignored): `mutmut results`, `mutmut show NAME`; a second run resumes.
+mutate: setup
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results --all false
 
 lock:
 	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml

@@ -1,0 +1,147 @@
+"""The gate cases of tests/test_gate_rules.py below the Dagster job, fast enough to run once per
+mutant (``make mutate``): the reports are read once per process, then staged, validated and
+gated as one batch (tests/staged_reports.run_parsed, the ingest job's own steps).
+
+And the form module's derived arithmetic, called at test time, compared with the hand-typed
+statement (tests/form_by_hand.py): ``pipeline.form.equations()`` must state exactly FORM.md's
+rules for every row and column of both templates.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from pipeline import form
+from pipeline.parse import ParsedReport, parse_document
+from pipeline.readers import read_document
+from tests import form_by_hand as F
+from tests.staged_reports import run_parsed
+from tests.test_gate_rules import CASES, Case, _file, _snapshot, base_tables, check_broken, check_loaded, render
+
+# One case of every kind of break, in every layout (the full set runs through Dagster in
+# test_gate_rules): every rule, total and part columns, leaf and non-leaf rows, each table's
+# negative counts and amounts, the signed 本年增/减, a pair of negatives.
+_KINDS = (
+    "-balance-商业企业", "-balance-总计", "-outcome-total-其他", "-outcome-total-总计",
+    f"-row-total-{F.NEW}", f"-row-total-{F.HANDLED_TOTAL}", "-row-total-3.其他", f"-row-total-{F.OTHER_HANDLING}",
+    "-row-total-（一）予以公开", f"-row-total-{F.CARRIED_FORWARD}", "-review-行政复议-总计",
+    "-review-复议后起诉-尚未审结", "-negative-规章-本年制发件数", "-negative-行政事业性收费-本年收费金额（单位：万元）",
+    "-negative-政府集中采购-采购总金额",
+    "-negative-政府集中采购-采购项目数量", "-signed-行政许可-本年增/减", "-negative-未经复议直接起诉-其他结果",
+    "-negative-行政复议-总计", "-negative-6.属于四类过程性信息-科研机构",
+    "-negative-4.保护第三方合法权益-总计", "-negative-规范性文件-对外公开总数量",
+)  # fmt: skip
+FAST = [c for c in CASES if any(c.name == c.layout + k for k in _KINDS)]
+_BASE = {
+    layout: Case(f"base-{layout}", layout, {}, agency=agency, year=year)
+    for layout, agency, year in zip(
+        F.LAYOUTS,
+        ("鹤壁市淇滨区人民政府", "鹤壁市山城区人民政府", "鹤壁市鹤山区人民政府"),
+        (2020, 2021, 2022),
+        strict=True,
+    )
+}
+_PARSED: dict[str, ParsedReport] = {}
+
+
+def _read(cases: list[Case]) -> dict[str, ParsedReport]:
+    """Each report rendered and read by the project's text reader, once per process (a forked
+    mutant run reuses them: the reader is not what is mutated here)."""
+    if not _PARSED:
+        with tempfile.TemporaryDirectory() as tmp:
+            for case in cases:
+                path = Path(tmp) / (_file(case) if case in CASES else f"{case.name}.txt")
+                path.write_text(render(case.layout, case.agency, case.year, case.tables())[0], encoding="utf-8")
+                _PARSED[path.name] = parse_document(read_document(path))
+    return _PARSED
+
+
+def test_every_case_below_the_reader(tmp_path):
+    """One batch, every case checked in this one test (not one test per case over a fixture):
+    mutmut runs only the tests that called the mutated function, and a fixture is called by
+    the first test alone."""
+    reports = _read([*FAST, *_BASE.values()])
+    run = _snapshot(run_parsed(tmp_path, reports))
+    errors = []
+    checks = [(_file(c), c, check_broken) for c in FAST] + [(f"{c.name}.txt", c, check_loaded) for c in _BASE.values()]
+    for name, case, check in checks:
+        try:
+            check(run, name, case)
+        except AssertionError as e:
+            errors.append(f"{case.name}: {e}")
+    assert not errors, "\n".join(errors)
+
+
+def test_the_selection_covers_every_kind():
+    assert [sum(c.layout == x for c in FAST) for x in F.LAYOUTS] == [19, 17, 9]
+    assert len(_BASE) == 3
+
+
+# --- the form module's own arithmetic, against the hand-typed one ---------------------------
+
+
+def _label(dimension: str, code: str) -> str:
+    return form.label_zh(dimension, code)
+
+
+def _pipeline_instances(layout: str) -> set[tuple]:
+    """Every equation instance ``form.equations()`` applies to a table of ``layout``, in labels."""
+    template = F.TEMPLATE_OF[layout]
+    flags = {form.one_row_flag(g): False for g in form.GROUPS} | {form.subtotal_flag(g): False for g in form.GROUPS}
+    if layout == "2021-six-as-one-row":
+        flags[form.one_row_flag("other_handling")] = True
+    out = set()
+    for eq in form.equations():
+        if eq.template not in (None, template) or not eq.applies(flags):
+            continue
+        assert eq.blocking, eq.name
+        if eq.frame == "applications_by_applicant":
+            for c in form.APPLICANT_TYPES:
+                lhs = frozenset((_label("outcome", r), c.label_zh) for r in eq.lhs)
+                rhs = frozenset((_label("outcome", r), c.label_zh) for r in eq.rhs)
+                out.add((eq.name, F.APPS, c.label_zh, lhs, rhs))
+        elif eq.frame == "applications_by_outcome":
+            for r in F.outcome_rows(layout):
+                lhs = frozenset((r, _label("applicant_type", c)) for c in eq.lhs)
+                out.add((eq.name, F.APPS, r, lhs, frozenset((r, _label("applicant_type", c)) for c in eq.rhs)))
+        else:
+            assert eq.frame == "review_litigation_by_proceeding", eq.frame
+            for p in form.PROCEEDINGS:
+                lhs = frozenset((p.label_zh, _label("result", c)) for c in eq.lhs)
+                out.add(
+                    (eq.name, F.REVIEW, p.label_zh, lhs, frozenset((p.label_zh, _label("result", c)) for c in eq.rhs))
+                )
+    return out
+
+
+@pytest.mark.parametrize("layout", F.LAYOUTS)
+def test_form_equations_are_the_hand_typed_ones(layout):
+    hand = {(F.RULES[i.rule], i.table, i.member, frozenset(i.lhs), frozenset(i.rhs)) for i in F.instances(layout)}
+    assert _pipeline_instances(layout) == hand
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_form_rows_and_cells_are_the_hand_typed_ones(template):
+    t = form.TEMPLATES[template]
+    assert [_label("outcome", m.code) for m in t.value_rows] == list(F.outcome_rows(template))
+    assert [_label("outcome", c) for c in t.leaf_rows] == list(F.leaves(template))
+    assert [m.label_zh for m in form.APPLICANT_TYPES] == list(F.COLUMNS)
+    assert [m.label_zh for m in form.RESULTS] == list(F.RESULTS)
+    assert [m.label_zh for m in form.PROCEEDINGS] == list(F.PROCEEDINGS)
+    cells = [
+        (form.label_zh("item", i.code, template), _label("measure", m), form.MEASURES_BY_CODE[m].kind)
+        for b in t.proactive
+        for i in b.items
+        for m in b.measures
+    ]
+    assert cells == list(F.proactive_cells(template))
+    assert [b.article for b in t.proactive] == [b.article for b in F.PROACTIVE_BLOCKS[template]]
+
+
+def test_base_tables_are_those_rendered():
+    """The fast run reads the same documents the Dagster run does."""
+    for layout in F.LAYOUTS:
+        assert base_tables(layout) == _BASE[layout].tables()
