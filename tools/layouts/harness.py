@@ -106,11 +106,13 @@ def render(case: Case) -> bytes:
     if case.fmt == "html":
         from tools.layouts import render_html
 
+        if lay.site is not None:
+            return render_html.render_site(doc, lay.site)
         return render_html.render(doc, encoding=lay.encoding, chrome=lay.chrome)
     if case.fmt == "docx":
         from tools.layouts import render_docx
 
-        return render_docx.render(doc)
+        return render_docx.render(doc, lay.word)
     from tools.layouts import render_pdf
 
     return render_pdf.render(

@@ -14,6 +14,8 @@ from pipeline import form
 from tools.layouts import labels
 from tools.layouts.grid import Doc, GCell, Grid, PageBreak, Para
 from tools.layouts.model import APPLICANTS, PROCEEDINGS, RESULT_PARTS, Report
+from tools.layouts.render_docx import WordLook
+from tools.layouts.render_html import SitePage
 
 # ``Layout.printed`` keys: (part, code) -> the label as printed, for a document that prints its
 # own wording (the bundled samples keep each seed's). Parts: caption (a 第二十条 block's article),
@@ -59,6 +61,8 @@ class Layout:
     short_blocks: str = "span"  # a 第二十条 block with fewer measures: span (its last cell) | pad (empty cells)
     captions: str = "row"  # per_section tables' 第二十条 captions: row (their first row) | para (above them)
     printed: PrintedLabels = field(default_factory=dict)  # labels printed instead of the form's (or a variant)
+    word: WordLook | None = None  # DOCX: typed in Word (fonts, widths, footer fields) instead of converted
+    site: SitePage | None = None  # HTML: a government site's article page instead of a bare page
 
 
 # --- table 二 ------------------------------------------------------------------------------------

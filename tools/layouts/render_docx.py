@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from tools.layouts.grid import Doc, GCell, Grid, PageBreak, Para
+from tools.layouts.grid import Doc, GCell, Grid, PageBreak, Para, TableStyle
 
 TEXT_WIDTH_TWIPS = 9000
 
@@ -118,6 +118,7 @@ FONT_TITLE = "方正小标宋简体"
 FONT_TABLE = "宋体"
 FONT_ASCII = "Times New Roman"
 TWIPS_PER_CM = 567
+TEXT_WIDTH_CM = 15.6  # A4 less the official-document margins
 
 
 @dataclass(frozen=True)
@@ -220,9 +221,9 @@ def _table_props(table, widths_cm: tuple[float, ...], borderless: bool) -> None:
 
 
 def _authored_table(document, grid: Grid, look: WordLook) -> None:
-    style = grid.style
-    if style is None:
-        raise ValueError(f"grid {grid.name!r}: an authored table needs a TableStyle")
+    """A grid as Word's table API builds it; a grid without a ``TableStyle`` (the layout
+    generator's) gets equal columns over the text width in the look's table font size."""
+    style = grid.style or TableStyle(widths_cm=(TEXT_WIDTH_CM / grid.ncols,) * grid.ncols, font_pt=look.table_pt)
     table = document.add_table(rows=len(grid.rows), cols=grid.ncols)
     for r, placed in enumerate(grid.positions()):
         for col, gcell in placed:
@@ -247,9 +248,9 @@ def _authored_table(document, grid: Grid, look: WordLook) -> None:
                     para.paragraph_format.keep_with_next = True
 
 
-def _authored_para(document, para: Para, look: WordLook) -> None:
+def _authored_para(document, para: Para, look: WordLook, doc_title: str = "") -> None:
     size = look.body_pt
-    kind = para.kind or ("h1" if para.heading else "p")
+    kind = para.kind or ("title" if para.text == doc_title else "h1" if para.heading else "p")
     if kind == "spacer":  # Word needs a paragraph between two tables
         document.add_paragraph()
         return
@@ -345,7 +346,7 @@ def _render_authored(doc: Doc, look: WordLook) -> bytes:
     _page_setup(document, look)
     for block in doc.blocks:
         if isinstance(block, Para):
-            _authored_para(document, block, look)
+            _authored_para(document, block, look, doc.title)
         elif isinstance(block, PageBreak):
             document.add_page_break()
         else:

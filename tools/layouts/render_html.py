@@ -147,7 +147,8 @@ def _site_td(cell: GCell, word: bool) -> str:
 
 def _site_table(grid: Grid, word: bool) -> str:
     width = grid.style.width_px if grid.style else 0
-    attrs = f'{WORD_TABLE if word else ""}border="1" cellspacing="0" cellpadding="0" width="{width}"'
+    attrs = f'{WORD_TABLE if word else ""}border="1" cellspacing="0" cellpadding="0"'
+    attrs += f' width="{width}"' if width else ""
     attrs += WORD_TABLE_STYLE if word else ""
     out = [f"<table {attrs}><tbody>"]
     out += ["<tr>" + "".join(_site_td(c, word) for c in row) + "</tr>" for row in grid.rows]
@@ -168,8 +169,8 @@ def _site_para(para: Para, word: bool) -> str:
 
 
 def render_site(doc: Doc, page: SitePage) -> bytes:
-    """The report as an article of a government site; ``doc.title`` heads it (and is not
-    expected among the blocks)."""
+    """The report as an article of a government site; ``doc.title`` heads it, so a title
+    paragraph among the blocks is not repeated in the article; page breaks do not exist there."""
     meta = f'<meta charset="{page.meta_charset}">\n' if page.meta_charset else ""
     title = _e(doc.title)
     nav = ["首页", "政务公开", "政务服务", "互动交流", "新闻中心", "专题专栏", f"走进{page.site[:2]}"]
@@ -205,7 +206,7 @@ def render_site(doc: Doc, page: SitePage) -> bytes:
         '<div class="article_con" id="zoom"><div class="TRS_Editor">',
     ]
     for block in doc.blocks:
-        if isinstance(block, Para):
+        if isinstance(block, Para) and not (block.text == doc.title and block.kind in ("", "title")):
             lines.append(_site_para(block, page.word))
         elif isinstance(block, Grid):
             lines.append(_site_table(block, page.word))
