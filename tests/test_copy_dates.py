@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -105,6 +106,9 @@ def test_the_later_printed_date_wins_whatever_the_mtimes(tmp_path, newer_mtime):
         warning = con.execute("SELECT severity, success, details FROM dq_results WHERE suite = 'duplicates'").fetchall()
     assert [float(v) for (v,) in penalty] == [1013.0]
     assert warning == [("warning", False, reports["006_reissue.txt"][1])]
+    pages = (tmp_path / "dq_site" / "reports").glob("*.html")  # each copy's page shows its printed date
+    shown = [re.search(r"<td>published 发布日期</td><td>([^<]*)</td>", p.read_text(encoding="utf-8")) for p in pages]
+    assert sorted(m.group(1) for m in shown) == ["2022-01-25", "2022-02-10"]
 
 
 def test_undated_conflicting_copies_in_one_run_are_settled_by_content(tmp_path):

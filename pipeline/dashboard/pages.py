@@ -448,6 +448,11 @@ def _grid(table: str, df: pd.DataFrame, rows: list[tuple[str, str]], cols: list[
     return _table(["", *[escape(label) for _, label in present_cols]], body, f"grid grid-{table}")
 
 
+def _printed_date(value: Any) -> str:
+    """The publication date the document prints (which of conflicting copies wins), or '–'."""
+    return "–" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
 def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
     """One report: identity and source, its checks, and the three tables as printed."""
     rid = report["report_id"]
@@ -465,6 +470,7 @@ def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
                 [_td("source file 来源文件"), _td(f"<code>{escape(str(report['source_file']))}</code>")],
                 [_td("agency 机关"), _td(escape(str(report.get("agency") or "–")))],
                 [_td("year 年度"), _td("" if pd.isna(report.get("year")) else int(report["year"]))],
+                [_td("published 发布日期"), _td(_printed_date(report.get("published")))],
                 [_td("template 格式"), _td(escape(str(template or "–")))],
                 [_td("status 状态"), _td(escape(STATUS_ZH.get(status, status)), f"status-{status}")],
                 [_td("report_id"), _td(f"<code>{escape(rid)}</code>")],
