@@ -194,18 +194,40 @@ def instances(layout: str) -> tuple[Instance, ...]:
     return tuple(out)
 
 
+PLACEHOLDER = "—"  # FORM.md, "Cell values": a blank or placeholder holds no number and counts as 0
+
+
 def number(printed: str) -> Decimal:
-    """A printed cell's value in the arithmetic (only digits and a sign are printed here)."""
-    return Decimal(printed) if printed.strip() else Decimal(0)
+    """A printed cell's value in the arithmetic (digits and a sign, or a placeholder: 0)."""
+    return Decimal(0) if printed.strip() in ("", PLACEHOLDER) else Decimal(printed)
 
 
 def side(inst: Instance, cells: tuple[tuple[str, str], ...], tables: Tables) -> Decimal:
     return sum((number(tables[inst.table][cell]) for cell in cells), Decimal(0))
 
 
+def not_printed(layout: str, tables: Tables) -> dict[tuple[str, str, str], Instance]:
+    """Totals the agency did not print (FORM.md, "Cell values"): a total cell (the lhs of rules
+    2-4) left as a placeholder while its parts do not sum to 0 -> the instance it totals."""
+    return {
+        (i.table, *i.lhs[0]): i
+        for i in instances(layout)
+        if i.rule != "column_balance"
+        and tables[i.table][i.lhs[0]].strip() in ("", PLACEHOLDER)
+        and side(i, i.rhs, tables) != 0
+    }
+
+
 def failing(layout: str, tables: Tables) -> set[tuple[str, str]]:
-    """(rule, member) of every equation instance that does not hold."""
-    return {i.key for i in instances(layout) if side(i, i.lhs, tables) != side(i, i.rhs, tables)}
+    """(rule, member) of every equation instance that does not hold; an instance with a total
+    not printed among its cells is not evaluated."""
+    skipped = set(not_printed(layout, tables))
+    return {
+        i.key
+        for i in instances(layout)
+        if not any((i.table, *cell) in skipped for cell in (*i.lhs, *i.rhs))
+        and side(i, i.lhs, tables) != side(i, i.rhs, tables)
+    }
 
 
 def negative_cells(template: str, tables: Tables) -> set[tuple[str, str, str]]:

@@ -41,6 +41,11 @@ test asserts exactly those):
   s compensating: the pair {r/总计, r/自然人}.
 - non-negative, table 四, every part: -1, the next part takes the difference (the 总计 stays);
   a block's 总计 = -1 needs 结果维持 = -1 - (the other parts): the pair.
+- a total not printed is no break (FORM.md, "Cell values"): （一）予以公开's 总计, 自然人's （七）总计,
+  行政复议's 总计 printed as — while their parts are not 0: the report loads with one
+  total_not_printed warning naming the row or column and the parts' sum. With （一）'s 总计 blank,
+  its row total and the 总计 column's outcome total are not evaluated, but the other equations
+  are: （一）[自然人] +1 then breaks only the outcome total of 自然人.
 """
 
 from __future__ import annotations
@@ -340,6 +345,20 @@ def _cases() -> list[Case]:
                     negatives={(F.REVIEW, p, T), (F.REVIEW, p, F.RESULT_PARTS[0])},
                 )
             )
+    for layout in ("2019", "2021"):
+        granted = F.leaves(layout)[0]
+        blank = {(A, granted, T): F.PLACEHOLDER}
+        cases += [
+            Case(f"{layout}-not-printed-{granted}", layout, blank),
+            Case(f"{layout}-not-printed-{F.HANDLED_TOTAL}", layout, {(A, F.HANDLED_TOTAL, F.PARTS[0]): F.PLACEHOLDER}),
+            Case(f"{layout}-not-printed-{F.PROCEEDINGS[0]}", layout, {(F.REVIEW, F.PROCEEDINGS[0], T): F.PLACEHOLDER}),
+            Case(
+                f"{layout}-not-printed-{granted}-outcome-total-{F.PARTS[0]}",
+                layout,
+                blank | _plus(layout, (A, granted, F.PARTS[0])),
+                {("outcome_total", F.PARTS[0])},
+            ),
+        ]
     _COUNTIES = (
         "汤阴县", "林州市", "滑县", "内黄县", "安阳县", "淇县", "浚县", "南乐县", "清丰县", "范县", "台前县",
         "濮阳县", "长垣市", "封丘县", "原阳县", "延津县", "获嘉县", "辉县市", "卫辉市", "修武县", "博爱县",
@@ -397,6 +416,7 @@ def test_every_rule_instance_is_broken():
 class Run:
     reports: list[tuple[str, str, str, str | None]]  # (file, report_id, status, reason)
     failed: dict[str, list[tuple[str, str, str, str]]]  # report_id -> critical failures (exp, table, details)
+    not_printed: dict[str, list[str]]  # report_id -> total_not_printed warning details
     facts: dict[tuple[str, str], int]  # (report_id, table) -> fact rows
     quarantine: dict[tuple[str, str], int]
     warehouse: Path
@@ -416,13 +436,18 @@ def _snapshot(path: Path) -> Run:
             "WHERE NOT success AND severity = 'critical' ORDER BY suite, expectation"
         ).fetchall():
             failed.setdefault(rid, []).append((exp, table, severity, details))
+        not_printed: dict[str, list[str]] = {}
+        for rid, details in con.sql(
+            "SELECT report_id, details FROM dq_results WHERE NOT success AND expectation = 'total_not_printed'"
+        ).fetchall():
+            not_printed.setdefault(rid, []).extend(details.split("; "))
         facts, quarantine = {}, {}
         for table in F.TABLE_NAMES.values():
             for rid, n in con.sql(f"SELECT report_id, count(*) FROM fact_{table} GROUP BY 1").fetchall():
                 facts[(rid, table)] = n
             for rid, n in con.sql(f"SELECT report_id, count(*) FROM quarantine_{table} GROUP BY 1").fetchall():
                 quarantine[(rid, table)] = n
-    return Run(reports, failed, facts, quarantine, path)
+    return Run(reports, failed, not_printed, facts, quarantine, path)
 
 
 @pytest.fixture(scope="module")
@@ -483,6 +508,21 @@ def expected_details(case: Case, where: dict[tuple[str, str, str], int]) -> dict
     return out
 
 
+def expected_not_printed(case: Case, tables: F.Tables) -> list[re.Pattern[str]]:
+    """One total_not_printed warning per total left blank: the row or column, the parts' sum,
+    and the rule that is not evaluated for it."""
+    out = []
+    for (table, r, c), inst in sorted(F.not_printed(case.layout, tables).items()):
+        where = "column" if inst.rule.startswith("outcome") else "row"
+        lhs = r if where == "column" else c
+        head = f"{table}: total not printed (total_not_printed): {where} {inst.member}: {lhs} is printed as "
+        head += f"'{tables[table][(r, c)]}' while its parts sum to {_n(F.side(inst, inst.rhs, tables))} ("
+        tail = f"), so it stays NULL and {F.RULES[inst.rule]} (and any other equation with this cell) is not "
+        tail += f"evaluated for this {where}"
+        out.append(re.compile(re.escape(head) + "[^|;]+" + re.escape(tail)))
+    return out
+
+
 def _matches(details: list[str], patterns: list[re.Pattern[str]]) -> bool:
     """Each detail matched by exactly one pattern and each pattern used once."""
     if len(details) != len(patterns):
@@ -514,7 +554,8 @@ def check_broken(run: Run, name: str, case: Case) -> None:
     _, where = render(case.layout, case.agency, case.year, case.tables())
     wanted = expected_details(case, where)
     failed = run.failed.get(report_id, [])
-    if not wanted:  # 本年增/减 printed negative is no break
+    assert _matches(run.not_printed.get(report_id, []), expected_not_printed(case, case.tables()))
+    if not wanted:  # 本年增/减 printed negative, a total not printed: no break
         assert (status, reason, failed) == ("loaded", None, [])
         return
     assert status == "partial"
@@ -536,6 +577,7 @@ def check_loaded(run: Run, name: str, case: Case) -> None:
     """The file ``name`` holding ``case`` repaired: loaded, no critical failure, every cell a fact."""
     report_id, status, reason = run.current(name)
     assert (status, reason, run.failed.get(report_id, [])) == ("loaded", None, [])
+    assert run.not_printed.get(report_id, []) == []  # the repaired report prints every total
     for table in F.TABLE_NAMES.values():
         assert run.facts.get((report_id, table), 0) == _cells_of(case, table)
         assert run.quarantine.get((report_id, table), 0) == 0
