@@ -79,3 +79,23 @@ def test_blank_review_cells_between_values_stay_in_place():
     review = parsed.tables["review_litigation"]
     assert review.problems == []
     assert [c.raw for c in review.cells][:5] == ["", "1", "", "", "1"]
+
+
+def test_a_review_table_printing_no_numbers_is_an_agency_without_cases():
+    # the header printed, the value row left out (a table drawn without lines and no numbers)
+    parsed = _parse((REVIEW + "\n", ""))
+    review = parsed.tables["review_litigation"]
+    assert review.problems == []
+    assert [(c.row, c.col, c.raw, c.number) for c in review.cells][:2] == [
+        ("administrative_review", "upheld", "", None),
+        ("administrative_review", "corrected", "", None),
+    ]
+    assert len(review.cells) == 15 and {c.raw for c in review.cells} == {""}
+    assert review.warnings == ["line 79: table 四 prints no numbers: 15 blank cells"]
+
+
+def test_a_review_region_without_its_header_and_numbers_fails():
+    header = SEED[SEED.index("行政复议\t") : SEED.index(REVIEW)]
+    parsed = _parse((header + REVIEW + "\n", ""))
+    assert parsed.tables["review_litigation"].cells == []
+    assert "no numbers found for the 15 cells" in parsed.tables["review_litigation"].problems[0]

@@ -59,6 +59,11 @@ def read_review(rows: Sequence[Row]) -> TableRead:
         n = 3 * len(RESULTS)
         if not valued:
             blank = [p for p in pieces if not p.text and len(p.values if p.grid else _lead(p)) >= n]
+            if not blank and _prints_header(pieces):
+                where, page = f"{rows[0].where} (the table prints no numbers)", rows[0].page
+                result.cells = [Cell(p.code, r, "", None, where, page) for p in form.PROCEEDINGS for r in RESULTS]
+                result.warnings.append(f"{rows[0].where}: table 四 prints no numbers: {n} blank cells")
+                return result
             if len(blank) != 1:
                 raise ValueError(f"no numbers found for the {n} cells of the review/litigation table")
             valued = blank
@@ -73,6 +78,14 @@ def read_review(rows: Sequence[Row]) -> TableRead:
         result.cells = []
         result.problems.append(f"from {where}: {exc}")
     return result
+
+
+def _prints_header(pieces: list[Piece]) -> bool:
+    """Whether the region prints the table's header: every proceeding and every result named
+    (a table drawn without lines and without numbers leaves nothing else: no cases)."""
+    core = lab.text_core("".join(p.text for p in pieces))
+    named = {o.label.printed for o in lab.find(_LABELS + _HEADER, core)}
+    return all(p.label_zh in named for p in form.PROCEEDINGS) and all(r.label_zh in named for r in form.RESULTS)
 
 
 def _lead(piece: Piece) -> list[Token]:
