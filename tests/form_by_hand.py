@@ -79,6 +79,16 @@ def headed_leaves(layout: str) -> tuple[tuple[str | None, str], ...]:
     return _LEAVES[layout]
 
 
+def subtotals(layout: str) -> dict[str, tuple[str, ...]]:
+    """Heading -> its sub-rows: the local templates' subtotal rows (FORM.md: a heading printed
+    with numbers above its sub-rows) must equal the sum of those sub-rows, column by column."""
+    out: dict[str, list[str]] = {}
+    for head, leaf in _LEAVES[layout]:
+        if head is not None:
+            out.setdefault(head, []).append(leaf)
+    return {head: tuple(subs) for head, subs in out.items()}
+
+
 def outcome_rows(layout: str) -> tuple[str, ...]:
     """The value rows of table 三 in printed order: 25 in 2021, 23 in 2019."""
     return (NEW, CARRIED_OVER, *leaves(layout), HANDLED_TOTAL, CARRIED_FORWARD)
@@ -152,6 +162,14 @@ RULES = {
     "review_total": "review_litigation_total",  # rule 4
     "non_negative_count": "non_negative_count",  # rule 5
     "non_negative_amount": "non_negative_amount",  # rule 5
+}
+
+# the subtotal rule's name in dq_results, per heading
+SUBTOTAL_RULES = {
+    "（三）不予公开": "subtotal_withheld",
+    "（四）无法提供": "subtotal_unable_to_provide",
+    "（五）不予处理": "subtotal_not_processed",
+    "（六）其他处理": "subtotal_other_handling",
 }
 
 Cells = dict[tuple[str, str], str]

@@ -88,10 +88,11 @@ def _label(dimension: str, code: str) -> str:
     return form.label_zh(dimension, code)
 
 
-def _pipeline_instances(layout: str) -> set[tuple]:
-    """Every equation instance ``form.equations()`` applies to a table of ``layout``, in labels."""
+def _pipeline_instances(layout: str, subtotals: bool = False) -> set[tuple]:
+    """Every equation instance ``form.equations()`` applies to a table of ``layout`` (with
+    subtotal rows above every group of sub-rows, if ``subtotals``), in labels."""
     template = F.TEMPLATE_OF[layout]
-    flags = {form.one_row_flag(g): False for g in form.GROUPS} | {form.subtotal_flag(g): False for g in form.GROUPS}
+    flags = {form.one_row_flag(g): False for g in form.GROUPS} | {form.subtotal_flag(g): subtotals for g in form.GROUPS}
     if layout == "2021-six-as-one-row":
         flags[form.one_row_flag("other_handling")] = True
     out = set()
@@ -124,6 +125,33 @@ def test_form_equations_are_the_hand_typed_ones(layout):
     assert _pipeline_instances(layout) == hand
 
 
+def test_form_subtotal_equations_are_the_hand_typed_ones():
+    """A 2021 table printing （三）–（六） with numbers above their sub-rows: each is verified
+    against its sub-rows, column by column, and the outcome total still sums the leaves."""
+    subtotal = {
+        (F.SUBTOTAL_RULES[head], F.APPS, c, frozenset({(head, c)}), frozenset((r, c) for r in subs))
+        for head, subs in F.subtotals("2021").items()
+        for c in F.COLUMNS
+    }
+    hand = {(F.RULES[i.rule], i.table, i.member, frozenset(i.lhs), frozenset(i.rhs)) for i in F.instances("2021")}
+    assert _pipeline_instances("2021", subtotals=True) == hand | subtotal
+
+
+def test_layout_flags_of_the_printed_rows():
+    """（三） printed with numbers and one of its sub-rows: a subtotal; （六） printed alone: one row."""
+    flags = form.layout({"withheld", "withheld_state_secret", "other_handling", "granted"})
+    assert flags == {
+        "subtotal_withheld": True,
+        "one_row_withheld": False,
+        "subtotal_unable_to_provide": False,
+        "one_row_unable_to_provide": False,
+        "subtotal_not_processed": False,
+        "one_row_not_processed": False,
+        "subtotal_other_handling": False,
+        "one_row_other_handling": True,
+    }
+
+
 @pytest.mark.parametrize("template", ["2019", "2021"])
 def test_form_rows_and_cells_are_the_hand_typed_ones(template):
     t = form.TEMPLATES[template]
@@ -146,3 +174,74 @@ def test_base_tables_are_those_rendered():
     """The fast run reads the same documents the Dagster run does."""
     for layout in F.LAYOUTS:
         assert base_tables(layout) == _BASE[layout].tables()
+
+
+# --- validation itself: what a run records and renders ----------------------------------------
+
+
+def _staged(tmp_path: Path, names: list[str]):
+    """Two reports (a repaired 2021 one and one with a broken column balance) staged, as the
+    ingest job stages them, for calling the validator directly."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from pipeline import ingest, warehouse
+
+    parsed = _read([*FAST, *_BASE.values()])
+    now = datetime.now(UTC).replace(tzinfo=None)
+    results = [
+        ingest.FileResult(
+            ingest.RawFile(n, str(tmp_path / n), hashlib.sha256(n.encode()).hexdigest(), 1, now), parsed[n]
+        )
+        for n in names
+    ]
+    build = warehouse.start_build(tmp_path / "gongkai.duckdb", "run-direct")
+    ingest.stage(build, results, "run-direct")
+    return build
+
+
+def test_validation_counts_renders_docs_and_prints_no_progress_bars(tmp_path, capfd):
+    """Two 2021 reports: the suites whose frame has rows run (not the 2019 one, not the narrative:
+    these reports state no numbers in prose): 3 + 4 (subtotals) + 1 + 1 + 4 (cells) + 3
+    (completeness) + 1 (identity) + 2 (plausibility) + 1 (reading) + 1 (totals) = 21 expectations.
+    Results, one per expectation and report it applies to: column balance and outcome total 2 each,
+    row total 2, review 2, cells 4 x 6 (report, table) pairs, completeness 3 x 2, identity 2,
+    plausibility 0 (no development zone, no earlier years), reading 6, totals 4 = 50; one fails."""
+    from pipeline import warehouse
+    from pipeline.quality import validate
+
+    broken = next(c for c in FAST if c.name == "2021-balance-商业企业")
+    build = _staged(tmp_path, ["base-2021.txt", _file(broken)])
+    docs = tmp_path / "docs"
+    capfd.readouterr()
+    with warehouse.connect(build.path) as con:
+        outcome = validate.run(con, "run-direct", docs_dir=docs)
+    assert "Calculating Metrics" not in capfd.readouterr().err  # GX's progress bars are off
+    assert outcome.expectations_run == 21
+    assert outcome.summary() == {"expectations_run": 21, "results": 50, "failed_results": 1, "reports_blocked": 1}
+    assert (docs / "index.html").is_file()
+    validated_at = outcome.dq_rows[0]["validated_at"]
+    stamp = validated_at.strftime("%Y%m%dT%H%M%S.%fZ")
+    # GX files each validation result under the run's name and time: this run's
+    runs = {p.parent.parent.name + "/" + p.parent.name for p in (docs / "validations").rglob("*.html")}
+    assert runs == {f"run-direct/{stamp}"}
+    assert {r["run_id"] for r in outcome.dq_rows} == {"run-direct"}
+
+
+def test_an_expectation_that_raises_stops_the_run(tmp_path, monkeypatch):
+    """An expectation GX could not evaluate must never pass as 'no failing rows'."""
+    from pipeline import warehouse
+    from pipeline.quality import suites, validate
+
+    committed = suites.load_suites()
+    cells = committed["cells"]
+    bad = {
+        **cells,
+        "expectations": [{**cells["expectations"][0], "kwargs": {"column": "no_such_column", "min_value": 0}}],
+    }
+    monkeypatch.setattr(validate, "load_suites", lambda: {"cells": bad})
+    build = _staged(tmp_path, ["base-2021.txt"])
+    with warehouse.connect(build.path) as con, pytest.raises(RuntimeError) as raised:
+        validate.run(con, "run-direct")
+    assert str(raised.value).startswith("suite cells, non_negative_count: ")
+    assert "no_such_column" in str(raised.value)

@@ -50,6 +50,7 @@ test asserts exactly those):
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -417,6 +418,8 @@ class Run:
     reports: list[tuple[str, str, str, str | None]]  # (file, report_id, status, reason)
     failed: dict[str, list[tuple[str, str, str, str]]]  # report_id -> critical failures (exp, table, details)
     not_printed: dict[str, list[str]]  # report_id -> total_not_printed warning details
+    equations: dict[str, list[tuple[str, bool]]]  # report_id -> (expectation, success) of the equation suites
+    failed_cells: dict[tuple[str, str], int]  # (report_id, expectation) -> cells named in failed_cells
     facts: dict[tuple[str, str], int]  # (report_id, table) -> fact rows
     quarantine: dict[tuple[str, str], int]
     warehouse: Path
@@ -441,13 +444,23 @@ def _snapshot(path: Path) -> Run:
             "SELECT report_id, details FROM dq_results WHERE NOT success AND expectation = 'total_not_printed'"
         ).fetchall():
             not_printed.setdefault(rid, []).extend(details.split("; "))
+        equations: dict[str, list[tuple[str, bool]]] = {}
+        failed_cells: dict[tuple[str, str], int] = {}
+        for rid, exp, success, cells in con.sql(
+            "SELECT report_id, expectation, success, failed_cells FROM dq_results "
+            "WHERE suite LIKE 'applications_by_%' OR suite LIKE 'review_%' OR suite = 'cells' ORDER BY expectation"
+        ).fetchall():
+            if not exp.startswith(("non_negative", "integer", "amount")):
+                equations.setdefault(rid, []).append((exp, success))
+            if cells is not None:
+                failed_cells[(rid, exp)] = len(json.loads(cells))
         facts, quarantine = {}, {}
         for table in F.TABLE_NAMES.values():
             for rid, n in con.sql(f"SELECT report_id, count(*) FROM fact_{table} GROUP BY 1").fetchall():
                 facts[(rid, table)] = n
             for rid, n in con.sql(f"SELECT report_id, count(*) FROM quarantine_{table} GROUP BY 1").fetchall():
                 quarantine[(rid, table)] = n
-    return Run(reports, failed, not_printed, facts, quarantine, path)
+    return Run(reports, failed, not_printed, equations, failed_cells, facts, quarantine, path)
 
 
 @pytest.fixture(scope="module")
@@ -547,6 +560,23 @@ def _cells_of(case: Case, table: str) -> int:
     return _COUNTS[table][case.template]
 
 
+def _equations_recorded(case: Case, broken: set[str]) -> list[tuple[str, bool]]:
+    """The equation checks a report of ``case``'s layout is validated with (and recorded in
+    dq_results), each once: the outcome total of its way of printing （六）, never the other's,
+    never a subtotal rule (no subtotal rows are printed)."""
+    rule2 = "outcome_total_six_as_one_row" if case.layout == "2021-six-as-one-row" else "outcome_total"
+    names = sorted(F.RULES[r] for r in ("column_balance", rule2, "row_total", "review_total"))
+    return [(n, n not in broken) for n in names]
+
+
+def _cells_in(case: Case, rule: str) -> int:
+    """How many printed cells the failing instances of ``rule`` are made of."""
+    if rule.startswith("non_negative"):
+        return len(case.negatives)
+    by_key = {i.key: i for i in F.instances(case.layout)}
+    return sum(len(by_key[k].lhs) + len(by_key[k].rhs) for k in case.equations if F.RULES[k[0]] == rule)
+
+
 def check_broken(run: Run, name: str, case: Case) -> None:
     """The file ``name`` holding ``case`` broken: exactly the broken table quarantined, the
     rule, row and column named in dq_results and in the reason, the other tables loaded."""
@@ -555,10 +585,12 @@ def check_broken(run: Run, name: str, case: Case) -> None:
     wanted = expected_details(case, where)
     failed = run.failed.get(report_id, [])
     assert _matches(run.not_printed.get(report_id, []), expected_not_printed(case, case.tables()))
+    assert run.equations[report_id] == _equations_recorded(case, set(wanted))
     if not wanted:  # 本年增/减 printed negative, a total not printed: no break
         assert (status, reason, failed) == ("loaded", None, [])
         return
     assert status == "partial"
+    assert {exp: run.failed_cells[(report_id, exp)] for exp in wanted} == {exp: _cells_in(case, exp) for exp in wanted}
     # one failing dq_results row per broken rule, naming this report, its table and every instance
     assert sorted(exp for exp, *_ in failed) == sorted(wanted)
     for exp, table, _, details in failed:
@@ -578,6 +610,7 @@ def check_loaded(run: Run, name: str, case: Case) -> None:
     report_id, status, reason = run.current(name)
     assert (status, reason, run.failed.get(report_id, [])) == ("loaded", None, [])
     assert run.not_printed.get(report_id, []) == []  # the repaired report prints every total
+    assert run.equations[report_id] == _equations_recorded(case, set())
     for table in F.TABLE_NAMES.values():
         assert run.facts.get((report_id, table), 0) == _cells_of(case, table)
         assert run.quarantine.get((report_id, table), 0) == 0

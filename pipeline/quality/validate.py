@@ -181,8 +181,9 @@ def _record(
     validated_at: datetime,
     where_of: dict[tuple[str, str, str, str], str],
 ) -> None:
-    if res.exception_info and res.exception_info.get("raised_exception"):
-        raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: {res.exception_info.get('exception_message')}")
+    raised = _raised(res.exception_info)
+    if raised is not None:  # never 'no failing rows': the expectation was not evaluated
+        raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: {raised}")
     severity = exp["severity"]
     failures: dict[tuple[str, str], list[str]] = defaultdict(list)
     cells: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
@@ -265,6 +266,17 @@ def _cells_json(cells: list[dict[str, str]]) -> str | None:
     for c in cells:
         unique.setdefault((c["table"], c["row"], c["col"]), c)
     return json.dumps(list(unique.values()), ensure_ascii=False) if unique else None
+
+
+def _raised(info: dict[str, Any] | None) -> str | None:
+    """The message of an exception GX caught while evaluating an expectation, else None. GX 1.x
+    keys ``exception_info`` by metric, one {raised_exception, exception_message, ...} each (a
+    check of the top level alone never fired: a missing column passed as 'no failing rows')."""
+    if not info:
+        return None
+    entries = [info] if "raised_exception" in info else list(info.values())
+    messages = [str(e.get("exception_message")) for e in entries if isinstance(e, dict) and e.get("raised_exception")]
+    return "; ".join(dict.fromkeys(messages)) if messages else None
 
 
 def _narrative_detail(row: pd.Series, exp: dict[str, Any]) -> str:
