@@ -41,6 +41,9 @@ test asserts exactly those):
   s compensating: the pair {r/总计, r/自然人}.
 - non-negative, table 四, every part: -1, the next part takes the difference (the 总计 stays);
   a block's 总计 = -1 needs 结果维持 = -1 - (the other parts): the pair.
+- a placeholder (—) in a part cell counts as 0 (FORM.md, "Cell values"): 1.属于国家秘密[科研机构]
+  printed —, its row total, （七）总计 and 一 of that column and of 总计 lowered by its value: the
+  report loads.
 - a total not printed is no break (FORM.md, "Cell values"): （一）予以公开's 总计, 自然人's （七）总计,
   行政复议's 总计 printed as — while their parts are not 0: the report loads with one
   total_not_printed warning naming the row or column and the parts' sum. With （一）'s 总计 blank,
@@ -346,6 +349,12 @@ def _cases() -> list[Case]:
                     negatives={(F.REVIEW, p, T), (F.REVIEW, p, F.RESULT_PARTS[0])},
                 )
             )
+    for layout in ("2019", "2021"):  # a placeholder in a part cell counts as 0: the report loads
+        r, c = F.leaves(layout)[2], F.PARTS[2]
+        v = -int(base_tables(layout)[A][(r, c)])
+        edits = _set(layout, A, {(r, c): F.PLACEHOLDER, (r, T): v, (F.HANDLED_TOTAL, c): v, (F.HANDLED_TOTAL, T): v})
+        edits |= _set(layout, A, {(F.NEW, c): v, (F.NEW, T): v})
+        cases.append(Case(f"{layout}-placeholder-{r}-{c}", layout, edits))
     for layout in ("2019", "2021"):
         granted = F.leaves(layout)[0]
         blank = {(A, granted, T): F.PLACEHOLDER}
