@@ -43,7 +43,8 @@ test asserts exactly those):
   a block's 总计 = -1 needs 结果维持 = -1 - (the other parts): the pair.
 - a placeholder (—) in a part cell counts as 0 (FORM.md, "Cell values"): 1.属于国家秘密[科研机构]
   printed —, its row total, （七）总计 and 一 of that column and of 总计 lowered by its value: the
-  report loads.
+  report loads. 一[社会公益组织] printed — with 一[总计] lowered to match is no total left blank but a
+  0: the balance of that column and of 总计 break.
 - a total not printed is no break (FORM.md, "Cell values"): （一）予以公开's 总计, 自然人's （七）总计,
   行政复议's 总计 printed as — while their parts are not 0: the report loads with one
   total_not_printed warning naming the row or column and the parts' sum. With （一）'s 总计 blank,
@@ -355,6 +356,12 @@ def _cases() -> list[Case]:
         edits = _set(layout, A, {(r, c): F.PLACEHOLDER, (r, T): v, (F.HANDLED_TOTAL, c): v, (F.HANDLED_TOTAL, T): v})
         edits |= _set(layout, A, {(F.NEW, c): v, (F.NEW, T): v})
         cases.append(Case(f"{layout}-placeholder-{r}-{c}", layout, edits))
+        # 一 is no total: printed — it counts as 0 and the column balance breaks (its row total kept)
+        c = F.PARTS[3]
+        edits = _set(layout, A, {(F.NEW, c): F.PLACEHOLDER, (F.NEW, T): -int(base_tables(layout)[A][(F.NEW, c)])})
+        cases.append(
+            Case(f"{layout}-placeholder-{F.NEW}-{c}", layout, edits, {("column_balance", c), ("column_balance", T)})
+        )
     for layout in ("2019", "2021"):
         granted = F.leaves(layout)[0]
         blank = {(A, granted, T): F.PLACEHOLDER}
