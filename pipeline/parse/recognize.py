@@ -266,10 +266,6 @@ def _walk(pieces: list[Piece], state: _State) -> None:
         buffer = []
     if buffer:
         _labels_only(buffer, state)
-    for piece in state.waiting_values:
-        raise _Failure(
-            f"{piece.where}: values {_printed(piece)} belong to no row (no label names a row still waiting for values)"
-        )
 
 
 def _row_occurrences(spec: Spec, text: str, own_from: int = 0) -> list[lab.Occurrence]:
@@ -540,6 +536,10 @@ def _cells(state: _State) -> tuple[list[Cell], list[str], list[str]]:
                 f"{state.assigned[code].label_where}: values printed apart from their labels could belong to "
                 f"{spec.slot(code).label_zh} or to {rival.label_zh}; the order does not tell"
             )
+    problems.extend(
+        f"{piece.where}: values {_printed(piece)} belong to no row (no label names a row still waiting for values)"
+        for piece in state.waiting_values
+    )
     problems.extend(_missing(state))
     if state.bare_numbers and state.seen_blank:
         first = state.bare_numbers[0]
