@@ -81,11 +81,12 @@ def read_review(rows: Sequence[Row]) -> TableRead:
 
 
 def _prints_header(pieces: list[Piece]) -> bool:
-    """Whether the region prints the table's header: every proceeding and every result named
-    (a table drawn without lines and without numbers leaves nothing else: no cases)."""
+    """Whether the region prints the table's header: every proceeding named, and 总计 (a table
+    drawn without lines and without numbers leaves nothing else: no cases). The results'
+    labels are not required: a narrow header prints them a word per line (结果 / 维持)."""
     core = lab.text_core("".join(p.text for p in pieces))
-    named = {o.label.printed for o in lab.find(_LABELS + _HEADER, core)}
-    return all(p.label_zh in named for p in form.PROCEEDINGS) and all(r.label_zh in named for r in form.RESULTS)
+    named = {o.label.printed for o in lab.find(_LABELS, core)}
+    return all(p.label_zh in named for p in form.PROCEEDINGS) and "总计" in core
 
 
 def _lead(piece: Piece) -> list[Token]:

@@ -20,6 +20,7 @@ printed down into the bottom margin keeps its last rows.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -246,10 +247,69 @@ def _columns(value_lines: list[list[_Word]]) -> list[float]:
     return [sum(c) / len(c) for c in clusters]
 
 
+def _tolerance(columns: list[float]) -> float:
+    """How far a number's centre may lie from its column's: a third of the narrowest gap."""
+    gaps = [b - a for a, b in itertools.pairwise(columns)]
+    return min(10.0, min(gaps) / 3) if gaps else 10.0
+
+
+def _label_words(lines: list[_Line], values: list[list[_Word]], rows: list[int]) -> list[_Word]:
+    """The words of the rows' lines that are not their numbers: the label column."""
+    return [w for i in rows for w in lines[i].words if all(w is not v for v in values[i])]
+
+
+def _header_columns(columns: list[float], header: list[_Line], labels: list[_Word]) -> list[float]:
+    """The value columns, with the columns the header prints that no row fills: a column left
+    blank in every row has no number to show it, but its header word stands above it, on a
+    header line whose other words stand over the columns. A word spanning several columns
+    (法人或其他组织, 行政诉讼) is not a column, nor is one in the label column, nor a word
+    closer to a column than a column's width."""
+    gaps = sorted(b - a for a, b in itertools.pairwise(columns))
+    if not gaps:
+        return columns
+    spacing = gaps[len(gaps) // 2]
+    out = list(columns)
+    for line in header:
+        if not any(w.x0 - 1 <= c <= w.x1 + 1 for w in line.words for c in columns):
+            continue  # a caption or the label column's header: no word of it stands over a column
+        for w in line.words:
+            centre = (w.x0 + w.x1) / 2
+            nearest = min(abs(centre - c) for c in out)
+            inside = any(w.x0 - 1 <= c <= w.x1 + 1 for c in out)
+            # a column of its own: a column's width from its neighbours, and no number under it
+            in_label_column = any(w.x0 < v.x1 - 1 and v.x0 < w.x1 - 1 for v in labels)
+            if not in_label_column and not inside and 0.75 * spacing <= nearest <= 1.5 * spacing:
+                out.append(centre)
+    return sorted(out)
+
+
+def _header_lines(lines: list[_Line], values: list[list[_Word]], first: int, pitch: float) -> list[_Line]:
+    """The lines without numbers just above a block's first row (its header, wrapped)."""
+    out: list[_Line] = []
+    below = lines[first]
+    for i in range(first - 1, max(first - 6, -1), -1):
+        if values[i] or below.mid - lines[i].mid > 2.5 * pitch:
+            break
+        out.append(lines[i])
+        below = lines[i]
+    return out
+
+
+def _aligned(words: list[_Word], columns: list[float], label_right: float) -> bool:
+    tol = _tolerance(columns)
+    return all(w.x0 >= label_right - 1 and min(abs((w.x0 + w.x1) / 2 - c) for c in columns) <= tol for w in words)
+
+
 def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[float, Row]]:
-    """Lines outside ruled tables -> text rows, and grid rows for position-read tables."""
+    """Lines outside ruled tables -> text rows, and grid rows for position-read tables.
+
+    A block of lines printing three or more numbers in columns is a table; its columns are
+    where its numbers stand, and where its header prints a column no row fills. A line with
+    fewer numbers inside such a block is one of its rows when each number stands under a
+    column (a row with blank cells); its numbers are placed by column, never shifted."""
     out: list[tuple[float, Row]] = []
-    values = [_value_words(line) if len(_value_words(line)) >= 3 else [] for line in lines]
+    trailing = [_value_words(line) for line in lines]
+    values = [vals if len(vals) >= 3 else [] for vals in trailing]
     height = sorted((w.bottom - w.top) for line in lines for w in line.words)
     pitch = height[len(height) // 2] if height else 10.0
     # blocks of value lines: consecutive value lines less than 4 line heights apart
@@ -261,6 +321,24 @@ def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[floa
             blocks[-1].append(i)
         else:
             blocks.append([i])
+    columns_of, label_right_of = [], []
+    for block in blocks:
+        labels = _label_words(lines, values, range(block[0], block[-1] + 1))
+        columns = _columns([values[i] for i in block])
+        columns_of.append(_header_columns(columns, _header_lines(lines, values, block[0], pitch), labels))
+        label_right_of.append(max((w.x1 for w in labels), default=min(w.x0 for i in block for w in values[i])))
+    for i, vals in enumerate(trailing):
+        if values[i] or not vals:
+            continue
+        homes = [
+            b
+            for b, block in enumerate(blocks)
+            if lines[block[0]].mid - 4 * pitch <= lines[i].mid <= lines[block[-1]].mid + 4 * pitch
+            and _aligned(vals, columns_of[b], label_right_of[b])
+        ]
+        if len(homes) == 1:
+            values[i] = vals
+            blocks[homes[0]] = sorted([*blocks[homes[0]], i])
     owner: dict[int, tuple[int, int]] = {}  # line index -> (block, value line)
     for b, block in enumerate(blocks):
         for i in range(block[0], block[-1] + 1):
@@ -281,7 +359,7 @@ def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[floa
             out.append((line.top, Row((line.text,), where=f"page {page} line {i + 1}", page=page)))
     for b, block in enumerate(blocks):
         value_rows = [i for i in block if values[i]]
-        columns = _columns([values[i] for i in value_rows])
+        columns = columns_of[b]
         labels: dict[int, list[_Word]] = {i: [] for i in value_rows}
         for i, (ob, v) in owner.items():
             if ob == b:
