@@ -47,7 +47,8 @@ test asserts exactly those):
   0: the balance of that column and of 总计 break.
 - a total not printed is no break (FORM.md, "Cell values"): （一）予以公开's 总计, 自然人's （七）总计,
   行政复议's 总计 printed as — while their parts are not 0: the report loads with one
-  total_not_printed warning naming the row or column and the parts' sum. With （一）'s 总计 blank,
+  total_not_printed warning naming the row or column and the parts' sum (复议后起诉 printed
+  1 — — — —: its parts sum to 1). With （一）'s 总计 blank,
   its row total and the 总计 column's outcome total are not evaluated, but the other equations
   are: （一）[自然人] +1 then breaks only the outcome total of 自然人.
 """
@@ -369,6 +370,12 @@ def _cases() -> list[Case]:
             Case(f"{layout}-not-printed-{granted}", layout, blank),
             Case(f"{layout}-not-printed-{F.HANDLED_TOTAL}", layout, {(A, F.HANDLED_TOTAL, F.PARTS[0]): F.PLACEHOLDER}),
             Case(f"{layout}-not-printed-{F.PROCEEDINGS[0]}", layout, {(F.REVIEW, F.PROCEEDINGS[0], T): F.PLACEHOLDER}),
+            Case(  # its parts: 1 and three placeholders (0): they sum to 1
+                f"{layout}-not-printed-{F.PROCEEDINGS[2]}-parts-1",
+                layout,
+                {(F.REVIEW, F.PROCEEDINGS[2], x): F.PLACEHOLDER for x in F.RESULTS}
+                | {(F.REVIEW, F.PROCEEDINGS[2], F.RESULT_PARTS[0]): "1"},
+            ),
             Case(
                 f"{layout}-not-printed-{granted}-outcome-total-{F.PARTS[0]}",
                 layout,
