@@ -38,7 +38,7 @@ dev: setup
 # and details, Data Docs and the dashboard's cell list are left out; `make mutate GATE_MUTANTS=` runs all).
 GATE_MUTANTS ?= 'pipeline.form.*' 'pipeline.quality.suites.*' \
 	$(foreach f,_applying _equation_frame _wide build layouts not_printed sums staging,'pipeline.quality.frames.x_$(f)__*') \
-	$(foreach f,_equation_detail _cell_detail _record run _term_dims _cell_locations,'pipeline.quality.validate.x_$(f)__*')
+	$(foreach f,_equation_detail _cell_detail _record _raised run _term_dims _cell_locations,'pipeline.quality.validate.x_$(f)__*')
 mutate: setup
 	$(BIN)/mutmut run --max-children 2 $(GATE_MUTANTS)
 	$(BIN)/mutmut results --all false

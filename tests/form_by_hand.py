@@ -164,6 +164,15 @@ RULES = {
     "non_negative_amount": "non_negative_amount",  # rule 5
 }
 
+# How each rule reads (FORM.md, "Arithmetic"): what a reason quotes, at its start
+WORDING = {
+    "column_balance": "一 + 二 = 三（七）总计 + 四",
+    "outcome_total": "（七）总计 = （一）+（二）+",
+    "outcome_total_six_as_one_row": "（七）总计 = （一）+（二）+",
+    "row_total": "总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他",
+    "review_total": "总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+}
+
 # the subtotal rule's name in dq_results, per heading
 SUBTOTAL_RULES = {
     "（三）不予公开": "subtotal_withheld",

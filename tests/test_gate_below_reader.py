@@ -91,53 +91,74 @@ def _label(dimension: str, code: str) -> str:
     return form.label_zh(dimension, code)
 
 
-def _pipeline_instances(layout: str, subtotals: bool = False) -> set[tuple]:
+def _pipeline_instances(layout: str, subtotals: bool = False) -> list[tuple]:
     """Every equation instance ``form.equations()`` applies to a table of ``layout`` (with
-    subtotal rows above every group of sub-rows, if ``subtotals``), in labels."""
+    subtotal rows above every group of sub-rows, if ``subtotals``), in labels, as (rule, table,
+    whether its first term is a printed total, row or column, lhs cells, rhs cells); a list, so
+    that an equation applying twice (e.g. to both templates) shows."""
     template = F.TEMPLATE_OF[layout]
     flags = {form.one_row_flag(g): False for g in form.GROUPS} | {form.subtotal_flag(g): subtotals for g in form.GROUPS}
     if layout == "2021-six-as-one-row":
         flags[form.one_row_flag("other_handling")] = True
-    out = set()
+    out = []
+
+    def add(eq: form.Equation, member: str, lhs: list[tuple[str, str]], rhs: list[tuple[str, str]]) -> None:
+        out.append((eq.name, eq.table, eq.sums_parts, member, tuple(sorted(lhs)), tuple(sorted(rhs))))
+
     for eq in form.equations():
         if eq.template not in (None, template) or not eq.applies(flags):
             continue
         assert eq.blocking, eq.name
         if eq.frame == "applications_by_applicant":
             for c in form.APPLICANT_TYPES:
-                lhs = frozenset((_label("outcome", r), c.label_zh) for r in eq.lhs)
-                rhs = frozenset((_label("outcome", r), c.label_zh) for r in eq.rhs)
-                out.add((eq.name, F.APPS, c.label_zh, lhs, rhs))
+                add(eq, c.label_zh, [(_label("outcome", r), c.label_zh) for r in eq.lhs], [
+                    (_label("outcome", r), c.label_zh) for r in eq.rhs
+                ])  # fmt: skip
         elif eq.frame == "applications_by_outcome":
             for r in F.outcome_rows(layout):
-                lhs = frozenset((r, _label("applicant_type", c)) for c in eq.lhs)
-                out.add((eq.name, F.APPS, r, lhs, frozenset((r, _label("applicant_type", c)) for c in eq.rhs)))
+                add(eq, r, [(r, _label("applicant_type", c)) for c in eq.lhs], [
+                    (r, _label("applicant_type", c)) for c in eq.rhs
+                ])  # fmt: skip
         else:
             assert eq.frame == "review_litigation_by_proceeding", eq.frame
             for p in form.PROCEEDINGS:
-                lhs = frozenset((p.label_zh, _label("result", c)) for c in eq.lhs)
-                out.add(
-                    (eq.name, F.REVIEW, p.label_zh, lhs, frozenset((p.label_zh, _label("result", c)) for c in eq.rhs))
-                )
-    return out
+                add(eq, p.label_zh, [(p.label_zh, _label("result", c)) for c in eq.lhs], [
+                    (p.label_zh, _label("result", c)) for c in eq.rhs
+                ])  # fmt: skip
+    return sorted(out)
+
+
+def _hand(i: F.Instance) -> tuple:
+    return (
+        F.RULES[i.rule], F.TABLE_NAMES[i.table], i.rule != "column_balance", i.member,
+        tuple(sorted(i.lhs)), tuple(sorted(i.rhs)),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("layout", F.LAYOUTS)
 def test_form_equations_are_the_hand_typed_ones(layout):
-    hand = {(F.RULES[i.rule], i.table, i.member, frozenset(i.lhs), frozenset(i.rhs)) for i in F.instances(layout)}
-    assert _pipeline_instances(layout) == hand
+    assert _pipeline_instances(layout) == sorted(_hand(i) for i in F.instances(layout))
+    wording = {F.RULES[r]: w for r, w in F.WORDING.items()}
+    for eq in form.equations():
+        if eq.name in wording:
+            assert eq.description_zh.startswith(wording[eq.name]), eq.name
 
 
 def test_form_subtotal_equations_are_the_hand_typed_ones():
     """A 2021 table printing （三）–（六） with numbers above their sub-rows: each is verified
     against its sub-rows, column by column, and the outcome total still sums the leaves."""
-    subtotal = {
-        (F.SUBTOTAL_RULES[head], F.APPS, c, frozenset({(head, c)}), frozenset((r, c) for r in subs))
+    subtotal = [
+        (F.SUBTOTAL_RULES[head], "applications", True, c, ((head, c),), tuple(sorted((r, c) for r in subs)))
         for head, subs in F.subtotals("2021").items()
         for c in F.COLUMNS
+    ]
+    hand = [_hand(i) for i in F.instances("2021")]
+    assert _pipeline_instances("2021", subtotals=True) == sorted(hand + subtotal)
+    heads = {rule: head for head, rule in F.SUBTOTAL_RULES.items()}
+    descriptions = {eq.name: eq.description_zh for eq in form.equations() if eq.name in heads}
+    assert descriptions == {
+        rule: f"{head}（小计行）= 1-{len(F.subtotals('2021')[head])} 之和" for rule, head in heads.items()
     }
-    hand = {(F.RULES[i.rule], i.table, i.member, frozenset(i.lhs), frozenset(i.rhs)) for i in F.instances("2021")}
-    assert _pipeline_instances("2021", subtotals=True) == hand | subtotal
 
 
 def test_layout_flags_of_the_printed_rows():
@@ -171,6 +192,19 @@ def test_form_rows_and_cells_are_the_hand_typed_ones(template):
     ]
     assert cells == list(F.proactive_cells(template))
     assert [b.article for b in t.proactive] == [b.article for b in F.PROACTIVE_BLOCKS[template]]
+    # without a template, an item is named as the 2021 form prints it (the 2019-only items as 2019 does)
+    named = [form.label_zh("item", i.code) for b in t.proactive for i in b.items]
+    printed = [i for b in F.PROACTIVE_BLOCKS[template] for i in b.items]
+    assert named == [{"规范性文件": "行政规范性文件"}.get(i, i) for i in printed]
+    assert form.label_zh("outcome", "no_such_row") == "no_such_row"  # an unknown code is shown as is
+
+
+def test_no_suites_no_validation(tmp_path):
+    from pipeline.quality.suites import load_suites
+
+    with pytest.raises(RuntimeError) as raised:
+        load_suites(tmp_path)
+    assert str(raised.value) == f"no expectation suites in {tmp_path}"
 
 
 def test_base_tables_are_those_rendered():

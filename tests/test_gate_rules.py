@@ -531,9 +531,8 @@ def expected_details(case: Case, where: dict[tuple[str, str, str], int]) -> dict
         label = (lambda cell: cell[0]) if inst.rule.startswith(("column", "outcome")) else (lambda cell: cell[1])
         cells = tables[inst.table]
         text = f"{_sum_text(inst.lhs, label, cells)} ≠ {_sum_text(inst.rhs, label, cells)}"
-        pattern = (
-            rf"{re.escape(inst.table)}: check {F.RULES[inst.rule]} \([^|;]+\) fails for {re.escape(inst.member)}: "
-        )
+        pattern = rf"{re.escape(inst.table)}: check {F.RULES[inst.rule]} \({re.escape(F.WORDING[inst.rule])}[^|;]*\) "
+        pattern += rf"fails for {re.escape(inst.member)}: "
         out.setdefault(F.RULES[inst.rule], []).append(re.compile(pattern + re.escape(text)))
     for table, r, c in sorted(case.negatives):
         rule = F.RULES[
