@@ -254,7 +254,7 @@ def _tolerance(columns: list[float]) -> float:
 
 
 def _label_words(lines: list[_Line], values: list[list[_Word]], rows: list[int]) -> list[_Word]:
-    """The words of the rows' lines that are not their numbers: the label column."""
+    """The words of the lines that are not the numbers they end with: the label column."""
     return [w for i in rows for w in lines[i].words if all(w is not v for v in values[i])]
 
 
@@ -300,6 +300,33 @@ def _aligned(words: list[_Word], columns: list[float], label_right: float) -> bo
     return all(w.x0 >= label_right - 1 and min(abs((w.x0 + w.x1) / 2 - c) for c in columns) <= tol for w in words)
 
 
+def _share_columns(
+    blocks: list[list[int]],
+    columns_of: list[list[float]],
+    label_right_of: list[float],
+    lines: list[_Line],
+    trailing: list[list[_Word]],
+) -> None:
+    """Blocks of one table that rows with blank cells keep apart share its columns: a block
+    whose columns are all columns of the block above takes that block's, when every line
+    between them is a label beside the rows (a row printed blank) or prints its numbers under
+    those columns. A header or caption between them (words over the columns) is another table."""
+    for b in range(1, len(blocks)):
+        above, own = columns_of[b - 1], columns_of[b]
+        if len(own) >= len(above) or any(min(abs(c - d) for d in above) > _tolerance(above) for c in own):
+            continue
+        right = max(label_right_of[b - 1], label_right_of[b])
+        between = range(blocks[b - 1][-1] + 1, blocks[b][0])
+        labels_only = all(
+            _aligned(trailing[i], above, right)
+            if trailing[i]
+            else all(w.x1 <= right + 1 for w in lines[i].words)
+            for i in between
+        )
+        if labels_only:
+            columns_of[b] = above
+
+
 def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[float, Row]]:
     """Lines outside ruled tables -> text rows, and grid rows for position-read tables.
 
@@ -323,10 +350,11 @@ def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[floa
             blocks.append([i])
     columns_of, label_right_of = [], []
     for block in blocks:
-        labels = _label_words(lines, values, range(block[0], block[-1] + 1))
+        labels = _label_words(lines, trailing, range(block[0], block[-1] + 1))
         columns = _columns([values[i] for i in block])
         columns_of.append(_header_columns(columns, _header_lines(lines, values, block[0], pitch), labels))
         label_right_of.append(max((w.x1 for w in labels), default=min(w.x0 for i in block for w in values[i])))
+    _share_columns(blocks, columns_of, label_right_of, lines, trailing)
     for i, vals in enumerate(trailing):
         if values[i] or not vals:
             continue
@@ -336,9 +364,12 @@ def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[floa
             if lines[block[0]].mid - 4 * pitch <= lines[i].mid <= lines[block[-1]].mid + 4 * pitch
             and _aligned(vals, columns_of[b], label_right_of[b])
         ]
-        if len(homes) == 1:
+        # between two tables' blocks (blank rows apart), a row belongs to the nearer one
+        distance = {b: min(abs(lines[v].mid - lines[i].mid) for v in blocks[b]) for b in homes}
+        nearest = sorted(homes, key=distance.get)
+        if nearest and (len(nearest) == 1 or distance[nearest[0]] < distance[nearest[1]]):
             values[i] = vals
-            blocks[homes[0]] = sorted([*blocks[homes[0]], i])
+            blocks[nearest[0]] = sorted([*blocks[nearest[0]], i])
     owner: dict[int, tuple[int, int]] = {}  # line index -> (block, value line)
     for b, block in enumerate(blocks):
         for i in range(block[0], block[-1] + 1):
