@@ -27,9 +27,7 @@ PER_COMBO = 4  # cases per family and format: 12 families x 6 formats + 3 text-o
 
 # (family, format) pairs the reader does not yet read exactly (quarantined, never misread).
 # The xfail is strict: a pair that starts passing fails the run until it is removed here.
-KNOWN_GAPS: set[tuple[str, str]] = {
-    ("placeholders", "tsv"),
-}
+KNOWN_GAPS: set[tuple[str, str]] = set()
 
 
 @lru_cache(maxsize=1)

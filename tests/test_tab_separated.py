@@ -99,3 +99,36 @@ def test_a_review_region_without_its_header_and_numbers_fails():
     parsed = _parse((header + REVIEW + "\n", ""))
     assert parsed.tables["review_litigation"].cells == []
     assert "no numbers found for the 15 cells" in parsed.tables["review_litigation"].problems[0]
+
+
+CONSTRUCTED_2020 = next(Path(__file__).resolve().parents[1].glob("data/raw/005_*.txt")).read_text(encoding="utf-8")
+
+
+def test_a_header_whose_rows_stand_under_it_places_a_row_with_an_end_blank():
+    # 005 (2019 format): every row of 第（九）项 stands under its header's fields, so
+    # '政府集中采购 | (blank) | 38675200元 |' is 采购项目数量 blank, 采购总金额 38675200元
+    # (without the header the value could be either column: no arithmetic relates them)
+    old = "政府集中采购\t46\t38675200元\t"
+    assert CONSTRUCTED_2020.count(old) == 1
+    body = CONSTRUCTED_2020.replace(old, "政府集中采购\t\t38675200元\t")
+    parsed = parse_document(text.read(body.encode("utf-8")))
+    proactive = parsed.tables["proactive_disclosure"]
+    assert proactive.problems == []
+    assert _row(proactive, "government_procurement") == ["", "38675200元"]
+
+
+def test_a_header_the_rows_do_not_stand_under_is_not_trusted():
+    # 004's rows under （三） print three label fields where the header prints two: the header's
+    # fields do not tell where a row with blanks at both ends starts, so the row is not placed
+    carried = "二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0"
+    parsed = _parse((carried + "\t0\t", carried + "\t\t"))
+    problems = parsed.tables["applications"].problems
+    assert len(problems) == 1
+    assert "row 二、上年结转政府信息公开申请数量 prints '0 0 0 0 0 0' for 7 columns (2 readings)" in problems[0]
+
+
+def test_a_tab_row_printed_blank_is_a_row_of_blank_cells():
+    parsed = _parse(("四、结转下年度继续办理\t\t0\t0\t0\t0\t0\t0\t0\t", "四、结转下年度继续办理\t\t\t\t\t\t\t\t\t"))
+    apps = parsed.tables["applications"]
+    assert apps.problems == []
+    assert _row(apps, "carried_forward") == [""] * 7

@@ -39,7 +39,7 @@ class Token:
     text: str
     where: str
     page: int | None
-    col: int | None = None  # grid column index; None in text rows
+    col: int | None = None  # grid column or tab field index; None in other text rows
 
 
 @dataclass
@@ -115,7 +115,7 @@ def _text_pieces(row: Row, keep_empty: bool = False) -> list[Piece]:
         return [Piece(line.strip(), where=row.where, page=row.page)]
     tabbed = len(row.cells) > 1
     if tabbed and not line and keep_empty:  # a line of tabs only: a row of blank cells
-        blanks = [Token("", f"{row.where} cell {i + 1}", row.page) for i in range(len(row.cells))]
+        blanks = [Token("", f"{row.where} cell {i + 1}", row.page, col=i) for i in range(len(row.cells))]
         return [Piece("", where=row.where, page=row.page, edges=(blanks, []))]
     words: list[tuple[str, str, int]] = []  # (kind, printed, word index)
     cells = row.cells if tabbed else tuple(line.split())
@@ -136,7 +136,7 @@ def _text_pieces(row: Row, keep_empty: bool = False) -> list[Piece]:
     for kind, printed, index in words:
         where = row.where if not tabbed else f"{row.where} cell {index + 1}"
         if kind == "blank":  # tab-separated rows only
-            (current.edges[1] if current.values else current.edges[0]).append(Token("", where, row.page))
+            (current.edges[1] if current.values else current.edges[0]).append(Token("", where, row.page, col=index))
             continue
         if kind == "text":
             if current.values:
@@ -149,11 +149,13 @@ def _text_pieces(row: Row, keep_empty: bool = False) -> list[Piece]:
             if current.edges and current.values:  # blanks between two values are the row's cells
                 current.values.extend(current.edges[1])
                 current.edges[1].clear()
-            current.values.append(Token(printed, where, row.page))
+            current.values.append(Token(printed, where, row.page, col=index if tabbed else None))
     if current.text or current.values:
         pieces.append(current)
     if len(pieces) == 1 and not pieces[0].text and len(pieces[0].values) == 1:
         pieces[0].bare_number = _is_integer(pieces[0].values[0].text)
+    if tabbed and len(pieces) == 1:
+        pieces[0].cells = row.cells  # a header row's fields, for the columns the rows below may be in
     return pieces
 
 

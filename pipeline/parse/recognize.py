@@ -250,12 +250,23 @@ def _walk(pieces: list[Piece], state: _State) -> None:
                 state.columns, state.width = _ranges(state.header_cells, len(piece.cells)), len(piece.cells)
                 previous_header, buffer = True, []
                 continue
-            occurrences = _row_occurrences(spec, "".join(p.text for p in buffer) + piece.text, _own_from(buffer))
-            blank_row = piece.values and occurrences and occurrences[-1].label.kind == "row"
-            if not blank_row or _continues(buffer, piece, _next_label(pieces, index), occurrences[-1], spec):
+            if not piece.values or _printed_blank(buffer, piece, pieces, index, spec) is None:
                 buffer.append(piece)  # a heading, or a label wrapped into a row of its own
                 continue
+        if piece.edges is not None and not piece.values and piece.cells:
+            header = _header_positions(piece.cells, spec)
+            if header:  # a tab-separated header row: the columns its fields name (trusted only if
+                # the rows read without them agree, ``_tab_header_trusted``); its text stays label text
+                state.header_cells = {**state.header_cells, **header} if previous_header else header
+                state.columns, state.width = _ranges(state.header_cells, len(piece.cells)), len(piece.cells)
+                previous_header = True
+                buffer.append(piece)
+                continue
         previous_header = False
+        if piece.edges is not None and piece.text and not piece.values:
+            slot = _printed_blank(buffer, piece, pieces, index, spec)
+            if slot is not None and len(piece.edges[0]) >= len(slot.cols):  # a tab row printed blank
+                piece.values, piece.edges = piece.edges[0], ([], [])
         if piece.bare_number and not piece.text:
             state.bare_numbers.append(piece)
             continue
@@ -266,6 +277,17 @@ def _walk(pieces: list[Piece], state: _State) -> None:
         buffer = []
     if buffer:
         _labels_only(buffer, state)
+
+
+def _printed_blank(buffer: list[Piece], piece: Piece, pieces: list[Piece], index: int, spec: Spec) -> Slot | None:
+    """The row a row of blank cells is printed for: its label names a value row, and the next
+    row's text does not complete a label begun here (a label wrapped into a row of its own)."""
+    occurrences = _row_occurrences(spec, "".join(p.text for p in buffer) + piece.text, _own_from(buffer))
+    if not occurrences or occurrences[-1].label.kind != "row":
+        return None
+    if _continues(buffer, piece, _next_label(pieces, index), occurrences[-1], spec):
+        return None
+    return spec.slot(occurrences[-1].label.code)
 
 
 def _row_occurrences(spec: Spec, text: str, own_from: int = 0) -> list[lab.Occurrence]:
@@ -556,9 +578,10 @@ def _cells(state: _State) -> tuple[list[Cell], list[str], list[str]]:
 
     readings: dict[str, list[tuple[str, ...]]] = {}
     sources: dict[str, list[Token]] = {}
+    trusted = _tab_header_trusted(state)
     for code, assigned in state.assigned.items():
         try:
-            readings[code], sources[code] = _row_cells(assigned, state)
+            readings[code], sources[code] = _row_cells(assigned, state, trusted)
         except _Failure as failure:
             problems.append(str(failure))
     fixed = {code: r[0] for code, r in readings.items() if len(r) == 1}
@@ -609,7 +632,7 @@ def _group_of(spec: Spec, code: str) -> str | None:
     return next((g for g, subs in spec.alternatives.items() if code in subs), None)
 
 
-def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]], list[Token]]:
+def _row_cells(assigned: _Assigned, state: _State, trusted: bool) -> tuple[list[tuple[str, ...]], list[Token]]:
     """Candidate readings of one row's cells and the tokens they come from."""
     slot = assigned.slot
     piece = assigned.piece
@@ -621,6 +644,8 @@ def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]
     texts = [t.text for t in tokens]
     if piece.edges is None and len(texts) == n + 1 and texts[0] in WORD_PLACEHOLDERS:
         tokens, texts = tokens[1:], texts[1:]  # '无 0 2 …': 无 of '4.无正当理由…'
+    if piece.edges is not None and (len(texts) <= n or not any(texts)):
+        return _tab_readings(assigned, trusted)
     if len(texts) > n:
         kept = _without_copies(texts, n, slot.equations) if _spanned(slot, state.spec) else None
         if kept is None:
@@ -628,8 +653,6 @@ def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]
                 f"{piece.where}: row {slot.label_zh} has {len(texts)} values for {n} columns: {' '.join(texts)}"
             )
         return [tuple(texts[i] for i in kept)], [tokens[i] for i in kept]
-    if piece.edges is not None:
-        return _tab_readings(piece, tokens, slot)
     found = row_readings(texts, n, slot.equations)
     if found is None:
         raise _Failure(f"{piece.where}: row {slot.label_zh}: '{' '.join(texts)}' has too many readings to try")
@@ -641,22 +664,62 @@ def _row_cells(assigned: _Assigned, state: _State) -> tuple[list[tuple[str, ...]
     return found, tokens
 
 
-def _tab_readings(piece: Piece, tokens: list[Token], slot: Slot) -> tuple[list[tuple[str, ...]], list[Token]]:
-    """A tab-separated row: its cells from the first value to the last are in order, blanks
-    included; the cells it does not print are among the empty fields at its ends. Several
-    placements the row's equations allow are left to the table's column arithmetic."""
-    n = len(slot.cols)
+def _tab_fields(piece: Piece) -> list[Token]:
+    """A tab-separated row's fields from the empty ones before its values to those after."""
     lead, trail = piece.edges
-    cells = lead + tokens + trail
-    texts = [t.text for t in cells]
-    starts = window_starts(texts, n, slot.equations, last=True)
+    return lead + piece.values + trail
+
+
+def _tab_starts(assigned: _Assigned) -> list[int]:
+    texts = [t.text for t in _tab_fields(assigned.piece)]
+    return window_starts(texts, len(assigned.slot.cols), assigned.slot.equations, last=True)
+
+
+def _under_header(assigned: _Assigned, start: int) -> bool | None:
+    """Whether the row's cells from ``start`` stand in the fields of the header row's columns;
+    None where no header row of the row's width names its columns."""
+    columns, slot, fields = assigned.columns, assigned.slot, _tab_fields(assigned.piece)
+    if not columns or len(assigned.piece.cells) != assigned.width or any(c not in columns for c in slot.cols):
+        return None
+    return all(fields[start + j].col in columns[col] for j, col in enumerate(slot.cols))
+
+
+def _tab_header_trusted(state: _State) -> bool:
+    """A tab-separated table's header positions are trusted only if every row read without them
+    (one placement) stands under them: text copies of Word tables often shift a row's fields
+    (seeds 001, 002, 004 print three label fields on some rows, two on others)."""
+    seen = False
+    for assigned in state.assigned.values():
+        if assigned.piece.edges is None:
+            continue
+        starts = _tab_starts(assigned)
+        if len(starts) == 1:
+            under = _under_header(assigned, starts[0])
+            if under is False:
+                return False
+            seen = seen or under is True
+    return seen
+
+
+def _tab_readings(assigned: _Assigned, trusted: bool) -> tuple[list[tuple[str, ...]], list[Token]]:
+    """A tab-separated row: its cells from the first value to the last are in order, blanks
+    included; the cells it does not print are among the empty fields at its ends. Of several
+    placements the row's equations allow, the one under a trusted header's columns is read;
+    otherwise they are left to the table's column arithmetic."""
+    piece, slot, n = assigned.piece, assigned.slot, len(assigned.slot.cols)
+    fields = _tab_fields(piece)
+    texts = [t.text for t in fields]
+    starts = _tab_starts(assigned)
     if not starts:
         raise _Failure(
-            f"{piece.where}: row {slot.label_zh} prints {len(tokens)} cells ({_printed(piece)}) for {n} columns"
+            f"{piece.where}: row {slot.label_zh} prints {len(piece.values)} cells ({_printed(piece)}) for {n} columns"
         )
+    if len(starts) > 1 and trusted:
+        starts = [k for k in starts if _under_header(assigned, k)] or starts
     # with one placement every cell has its own field; with several, the fields at the ends
     # are named as blank cells of the copy, whichever placement the table's arithmetic picks
-    return [tuple(texts[k : k + n]) for k in starts], cells[starts[0] : starts[0] + n] if len(starts) == 1 else tokens
+    tokens = fields[starts[0] : starts[0] + n] if len(starts) == 1 else list(piece.values)
+    return [tuple(texts[k : k + n]) for k in starts], tokens
 
 
 def _where_of(texts: Sequence[str], tokens: list[Token], row_where: str) -> list[tuple[str, int | None]]:
