@@ -97,9 +97,11 @@ def _pipeline_instances(layout: str, subtotals: bool = False) -> list[tuple]:
     whether its first term is a printed total, row or column, lhs cells, rhs cells); a list, so
     that an equation applying twice (e.g. to both templates) shows."""
     template = F.TEMPLATE_OF[layout]
-    flags = {form.one_row_flag(g): False for g in form.GROUPS} | {form.subtotal_flag(g): subtotals for g in form.GROUPS}
-    if layout == "2021-six-as-one-row":
-        flags[form.one_row_flag("other_handling")] = True
+    # the layout flags of a table printing exactly these rows, as the frames compute them
+    printed = {m.code for m in form.OUTCOMES if m.label_zh in F.outcome_rows(layout)}
+    flags = form.layout(
+        printed | ({g for g in form.GROUPS if g != "other_handling" or template == "2021"} if subtotals else set())
+    )
     out = []
 
     def add(eq: form.Equation, member: str, lhs: list[tuple[str, str]], rhs: list[tuple[str, str]]) -> None:
@@ -142,6 +144,8 @@ def test_form_equations_are_the_hand_typed_ones(layout):
     for eq in form.equations():
         if eq.name in wording:
             assert eq.description_zh.startswith(wording[eq.name]), eq.name
+    (one_row,) = [eq for eq in form.equations() if eq.name == F.RULES["outcome_total_six_as_one_row"]]
+    assert F.OTHER_HANDLING in one_row.description_zh  # names the row printed as one
 
 
 def test_form_subtotal_equations_are_the_hand_typed_ones():
@@ -197,6 +201,22 @@ def test_form_rows_and_cells_are_the_hand_typed_ones(template):
     printed = [i for b in F.PROACTIVE_BLOCKS[template] for i in b.items]
     assert named == [{"规范性文件": "行政规范性文件"}.get(i, i) for i in printed]
     assert form.label_zh("outcome", "no_such_row") == "no_such_row"  # an unknown code is shown as is
+
+
+def test_exception_messages_of_every_metric():
+    """GX 1.x keys exception_info by metric; a flat {raised_exception, ...} is read too."""
+    from pipeline.quality.validate import _raised
+
+    def err(message: str) -> dict:
+        return {"raised_exception": True, "exception_message": message, "exception_traceback": "..."}
+
+    ok = {"raised_exception": False, "exception_message": None}
+    assert _raised({"m1": err("column a missing"), "m2": ok, "m3": err("column b missing")}) == (
+        "column a missing; column b missing"
+    )
+    assert _raised({"m1": err("same"), "m2": err("same")}) == "same"
+    assert _raised(err("flat")) == "flat"
+    assert (_raised({}), _raised(None), _raised({"m": ok}), _raised(ok)) == (None, None, None, None)
 
 
 def test_no_suites_no_validation(tmp_path):
