@@ -13,6 +13,12 @@ REPO = Path(__file__).resolve().parents[1]
 INSTANCE_CONFIG = REPO / "dagster.yaml"  # the committed instance config: no telemetry, runs serialized
 
 
+def _home_path() -> Path:
+    home = Path(os.environ.get("DAGSTER_HOME") or REPO / ".dagster")
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
 def dagster_home() -> Path:
     """Keep Dagster's run history in the repo (.dagster/) unless DAGSTER_HOME is set, so
     `make dev` shows the runs the CLI made, and give that instance the committed config.
@@ -21,8 +27,7 @@ def dagster_home() -> Path:
     committed one, because that is what keeps two ingest runs from racing."""
     import yaml
 
-    home = Path(os.environ.get("DAGSTER_HOME") or REPO / ".dagster")
-    home.mkdir(parents=True, exist_ok=True)
+    home = _home_path()
     config = home / "dagster.yaml"
     wanted = yaml.safe_load(INSTANCE_CONFIG.read_text(encoding="utf-8"))
     current = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}) if config.exists() else {}
@@ -36,6 +41,22 @@ def dagster_home() -> Path:
     return home
 
 
+def _local_instance():
+    """The instance in DAGSTER_HOME, made one process at a time: two runs started at once on a
+    new home would both create its SQLite storage, and both fail ('table already exists')."""
+    import fcntl
+
+    from dagster import DagsterInstance
+
+    with (_home_path() / ".instance.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            dagster_home()
+            return DagsterInstance.get()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def run_ingest(raw_dir: Path, warehouse_path: Path, workers: int = 0, ephemeral: bool = False):
     """Execute the `ingest` job in-process; returns (LoadSummary, scan counts, seconds)."""
     from dagster import DagsterInstance
@@ -45,11 +66,7 @@ def run_ingest(raw_dir: Path, warehouse_path: Path, workers: int = 0, ephemeral:
 
     settings = GongkaiSettings(raw_dir=str(raw_dir), warehouse=str(warehouse_path), workers=workers)
     job = make_definitions(settings).resolve_job_def("ingest")
-    if ephemeral:
-        instance = DagsterInstance.ephemeral()
-    else:
-        dagster_home()
-        instance = DagsterInstance.get()
+    instance = DagsterInstance.ephemeral() if ephemeral else _local_instance()
     started = time.perf_counter()
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     result = job.execute_in_process(instance=instance, run_config=quiet, raise_on_error=True)
