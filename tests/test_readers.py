@@ -166,9 +166,13 @@ def test_title_straddling_the_header_band_stays_whole():
     stray = "values (blank) 0 0 0 0 0" + " (blank)" * 8
     stray += " belong to no row (no label names a row still waiting for values)"
     problems = report.tables["applications"].problems
-    assert problems[:2] == [f"page 2 table 1 row 22: {stray}", f"page 2 table 1 row 24: {stray}"]
-    assert problems[2].startswith("page 2 table 1 row 3: row （一）予以公开: cannot tell which of the cells")
-    assert len(problems) == 3
+    assert problems[:3] == [
+        "page 2 line 15: values 0 0 belong to no row (no label names a row still waiting for values)",
+        f"page 2 table 1 row 22: {stray}",
+        f"page 2 table 1 row 24: {stray}",
+    ]
+    assert problems[3].startswith("page 2 table 1 row 3: row （一）予以公开: cannot tell which of the cells")
+    assert len(problems) == 4
     assert report.tables["review_litigation"].problems == [
         "from page 2 line 39: page 2 table 2 row 1: found 14 numbers in 14 cells for the 15 cells of the "
         "review/litigation table"

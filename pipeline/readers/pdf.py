@@ -376,7 +376,14 @@ def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[floa
             if values[i]:
                 owner[i] = (b, i)
                 continue
-            near = min(block, key=lambda v, i=i: (abs(lines[v].mid - lines[i].mid), -v))
+            rows = [v for v in block if values[v]]
+            near = min(rows, key=lambda v, i=i: (abs(lines[v].mid - lines[i].mid), -v))
+            above = [v for v in rows if v < i]
+            below = [v for v in rows if v > i]
+            if above and below:
+                up, down = lines[i].mid - lines[above[-1]].mid, lines[below[0]].mid - lines[i].mid
+                if max(up, down) < 1.6 * min(up, down):
+                    continue  # midway between two rows: a label line of either; the recognizer decides
             owner[i] = (b, near)
         last = previous = block[-1]
         first_column = min(w.x0 for w in values[last])
