@@ -52,11 +52,12 @@ class Piece:
     where: str = ""
     page: int | None = None
     bare_number: bool = False  # a number alone on a text line: a page number or a detached value
-    cells: tuple[str, ...] = ()  # a grid row's cells, for placing values by the header's columns
+    cells: tuple[str, ...] = ()  # a grid or tab row's cells, for placing values by the header's columns
     # A tab-separated line keeps its blank cells: those between two values are in ``values``
     # (cells of the row), those before the first value and after the last are kept here, since
-    # label columns and trailing tabs leave empty fields there too (``pipeline.parse.readings.
-    # edge_starts`` decides how many of them are the row's cells). None on other rows.
+    # label columns and trailing tabs leave empty fields there too (``readings.window_starts``
+    # and ``recognize._tab_readings`` decide how many of them are the row's cells). None on
+    # other rows.
     edges: tuple[list[Token], list[Token]] | None = None
 
 
