@@ -253,7 +253,7 @@ def _tolerance(columns: list[float]) -> float:
     return min(10.0, min(gaps) / 3) if gaps else 10.0
 
 
-def _label_words(lines: list[_Line], values: list[list[_Word]], rows: list[int]) -> list[_Word]:
+def _label_words(lines: list[_Line], values: list[list[_Word]], rows: range) -> list[_Word]:
     """The words of the lines that are not the numbers they end with: the label column."""
     return [w for i in rows for w in lines[i].words if all(w is not v for v in values[i])]
 
@@ -327,6 +327,34 @@ def _share_columns(
             columns_of[b] = above
 
 
+def _join_sparse_rows(
+    blocks: list[list[int]],
+    columns_of: list[list[float]],
+    label_right_of: list[float],
+    lines: list[_Line],
+    trailing: list[list[_Word]],
+    values: list[list[_Word]],
+    pitch: float,
+) -> None:
+    """Lines with one or two numbers, each under a column of a block within reach (4 line
+    heights), become rows of that block (rows with blank cells); between two tables' blocks,
+    of the nearer one. ``values`` and ``blocks`` are updated in place."""
+    for i, vals in enumerate(trailing):
+        if values[i] or not vals:
+            continue
+        homes = [
+            b
+            for b, block in enumerate(blocks)
+            if lines[block[0]].mid - 4 * pitch <= lines[i].mid <= lines[block[-1]].mid + 4 * pitch
+            and _aligned(vals, columns_of[b], label_right_of[b])
+        ]
+        distance = {b: min(abs(lines[v].mid - lines[i].mid) for v in blocks[b]) for b in homes}
+        nearest = sorted(homes, key=distance.get)
+        if nearest and (len(nearest) == 1 or distance[nearest[0]] < distance[nearest[1]]):
+            values[i] = vals
+            blocks[nearest[0]] = sorted([*blocks[nearest[0]], i])
+
+
 def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[float, Row]]:
     """Lines outside ruled tables -> text rows, and grid rows for position-read tables.
 
@@ -355,31 +383,16 @@ def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[floa
         columns_of.append(_header_columns(columns, _header_lines(lines, values, block[0], pitch), labels))
         label_right_of.append(max((w.x1 for w in labels), default=min(w.x0 for i in block for w in values[i])))
     _share_columns(blocks, columns_of, label_right_of, lines, trailing)
-    for i, vals in enumerate(trailing):
-        if values[i] or not vals:
-            continue
-        homes = [
-            b
-            for b, block in enumerate(blocks)
-            if lines[block[0]].mid - 4 * pitch <= lines[i].mid <= lines[block[-1]].mid + 4 * pitch
-            and _aligned(vals, columns_of[b], label_right_of[b])
-        ]
-        # between two tables' blocks (blank rows apart), a row belongs to the nearer one
-        distance = {b: min(abs(lines[v].mid - lines[i].mid) for v in blocks[b]) for b in homes}
-        nearest = sorted(homes, key=distance.get)
-        if nearest and (len(nearest) == 1 or distance[nearest[0]] < distance[nearest[1]]):
-            values[i] = vals
-            blocks[nearest[0]] = sorted([*blocks[nearest[0]], i])
+    _join_sparse_rows(blocks, columns_of, label_right_of, lines, trailing, values, pitch)
     owner: dict[int, tuple[int, int]] = {}  # line index -> (block, value line)
     for b, block in enumerate(blocks):
         for i in range(block[0], block[-1] + 1):
             if values[i]:
                 owner[i] = (b, i)
                 continue
-            rows = [v for v in block if values[v]]
-            near = min(rows, key=lambda v, i=i: (abs(lines[v].mid - lines[i].mid), -v))
-            above = [v for v in rows if v < i]
-            below = [v for v in rows if v > i]
+            near = min(block, key=lambda v, i=i: (abs(lines[v].mid - lines[i].mid), -v))
+            above = [v for v in block if v < i]
+            below = [v for v in block if v > i]
             if above and below:
                 up, down = lines[i].mid - lines[above[-1]].mid, lines[below[0]].mid - lines[i].mid
                 if max(up, down) < 1.6 * min(up, down):
