@@ -302,3 +302,16 @@ def test_an_expectation_that_raises_stops_the_run(tmp_path, monkeypatch):
         validate.run(con, "run-direct")
     assert str(raised.value).startswith("suite cells, non_negative_count: ")
     assert "no_such_column" in str(raised.value)
+
+
+def test_a_failure_that_names_no_failing_row_stops_the_run():
+    """GX reporting an expectation failed without an unexpected row would otherwise pass every
+    report: the verdicts are read from the failing rows."""
+    from types import SimpleNamespace
+
+    from pipeline.quality.validate import Validation, _record
+
+    result = SimpleNamespace(exception_info={}, success=False, result={"unexpected_index_list": []})
+    exp = {"severity": "critical", "meta": {"rule": "row_total"}, "kwargs": {}}
+    with pytest.raises(RuntimeError, match="suite applications_by_applicant, row_total: failed without naming"):
+        _record(Validation(), "applications_by_applicant", exp, result, None, {}, "run", None, {})

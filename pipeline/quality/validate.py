@@ -188,6 +188,8 @@ def _record(
     failures: dict[tuple[str, str], list[str]] = defaultdict(list)
     cells: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
     unexpected = res.result.get("unexpected_index_list") or []
+    if not res.success and not unexpected:  # a failure that names no report would pass them all
+        raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: failed without naming a failing row")
     index = meta["index"]
     # one lookup table per result, not a scan of the whole frame per failing row
     position = {key: i for i, key in enumerate(zip(*(frame[c] for c in index), strict=True))} if unexpected else {}
