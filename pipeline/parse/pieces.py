@@ -60,6 +60,11 @@ class Piece:
     # other rows.
     edges: tuple[list[Token], list[Token]] | None = None
 
+    def tab_fields(self) -> list[Token]:
+        """A tab-separated row's fields, from the empty ones before its values to those after."""
+        lead, trail = self.edges
+        return lead + self.values + trail
+
 
 def is_furniture(text: str) -> bool:
     """Page numbers in the styles agencies print: '- 3 -', '— 3 —', '第3页', '3/12'."""

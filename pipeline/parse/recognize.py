@@ -246,8 +246,7 @@ def _walk(pieces: list[Piece], state: _State) -> None:
         if piece.grid and blank:
             header = _header_positions(piece.cells, spec)
             if header:  # a header row: columns for the rows below (two header rows add up)
-                state.header_cells = {**state.header_cells, **header} if previous_header else header
-                state.columns, state.width = _ranges(state.header_cells, len(piece.cells)), len(piece.cells)
+                _set_header(state, header, len(piece.cells), previous_header)
                 previous_header, buffer = True, []
                 continue
             if not piece.values or _printed_blank(buffer, piece, pieces, index, spec) is None:
@@ -257,8 +256,7 @@ def _walk(pieces: list[Piece], state: _State) -> None:
             header = _header_positions(piece.cells, spec)
             if header:  # a tab-separated header row: the columns its fields name (trusted only if
                 # the rows read without them agree, ``_tab_header_trusted``); its text stays label text
-                state.header_cells = {**state.header_cells, **header} if previous_header else header
-                state.columns, state.width = _ranges(state.header_cells, len(piece.cells)), len(piece.cells)
+                _set_header(state, header, len(piece.cells), previous_header)
                 previous_header = True
                 buffer.append(piece)
                 continue
@@ -277,6 +275,13 @@ def _walk(pieces: list[Piece], state: _State) -> None:
         buffer = []
     if buffer:
         _labels_only(buffer, state)
+
+
+def _set_header(state: _State, header: dict[str, int], width: int, continued: bool) -> None:
+    """The columns in force for the rows below a header row (one continuing the header row
+    just above adds its columns to that one's)."""
+    state.header_cells = {**state.header_cells, **header} if continued else header
+    state.columns, state.width = _ranges(state.header_cells, width), width
 
 
 def _printed_blank(buffer: list[Piece], piece: Piece, pieces: list[Piece], index: int, spec: Spec) -> Slot | None:
@@ -664,21 +669,15 @@ def _row_cells(assigned: _Assigned, state: _State, trusted: bool) -> tuple[list[
     return found, tokens
 
 
-def _tab_fields(piece: Piece) -> list[Token]:
-    """A tab-separated row's fields from the empty ones before its values to those after."""
-    lead, trail = piece.edges
-    return lead + piece.values + trail
-
-
 def _tab_starts(assigned: _Assigned) -> list[int]:
-    texts = [t.text for t in _tab_fields(assigned.piece)]
+    texts = [t.text for t in assigned.piece.tab_fields()]
     return window_starts(texts, len(assigned.slot.cols), assigned.slot.equations, last=True)
 
 
 def _under_header(assigned: _Assigned, start: int) -> bool | None:
     """Whether the row's cells from ``start`` stand in the fields of the header row's columns;
     None where no header row of the row's width names its columns."""
-    columns, slot, fields = assigned.columns, assigned.slot, _tab_fields(assigned.piece)
+    columns, slot, fields = assigned.columns, assigned.slot, assigned.piece.tab_fields()
     if not columns or len(assigned.piece.cells) != assigned.width or any(c not in columns for c in slot.cols):
         return None
     return all(fields[start + j].col in columns[col] for j, col in enumerate(slot.cols))
@@ -707,7 +706,7 @@ def _tab_readings(assigned: _Assigned, trusted: bool) -> tuple[list[tuple[str, .
     placements the row's equations allow, the one under a trusted header's columns is read;
     otherwise they are left to the table's column arithmetic."""
     piece, slot, n = assigned.piece, assigned.slot, len(assigned.slot.cols)
-    fields = _tab_fields(piece)
+    fields = piece.tab_fields()
     texts = [t.text for t in fields]
     starts = _tab_starts(assigned)
     if not starts:

@@ -98,8 +98,7 @@ def _tab_window(piece: Piece, blocks: int) -> list[Token]:
     around them (``_window`` places the row's cells among them)."""
     if piece.edges is None:
         return piece.values
-    lead, trail = piece.edges
-    return _window([piece], lead + piece.values + trail, blocks)
+    return _window([piece], piece.tab_fields(), blocks)
 
 
 def _window(pieces: list[Piece], tokens: list[Token], blocks: int) -> list[Token]:
@@ -107,8 +106,6 @@ def _window(pieces: list[Piece], tokens: list[Token], blocks: int) -> list[Token
     them (an empty label column, a trailing empty cell)."""
     n = blocks * len(RESULTS)
     texts = [t.text for t in tokens]
-    if len(texts) >= n and not any(texts):
-        return tokens[:n]  # blank cells only: an agency with no cases
     start = window(texts, n, _equations(blocks), last=False)
     if start is None:
         raise ValueError(f"{pieces[0].where}: found {len([t for t in texts if t])} numbers in {len(texts)} cells "
