@@ -1,12 +1,12 @@
-"""PDF reports with a text layer: pypdfium2 for cheap text, pdfplumber for table geometry.
+"""PDF reports with a text layer, read from pdfium's geometry (``pdf_geometry``).
 
-Why two libraries: pdfplumber reads ~15 pages/s, pypdfium2 ~80x faster. pypdfium2 reads every
-page's text, which tells whether there is a text layer at all (a scan has none: the file
-fails, it never yields an empty table) and which pages hold the statutory tables (from the
-page naming 第二十条/申请人情况 to the page naming 五、存在的主要问题). Only those pages go
-through pdfplumber, each once.
+pdfium parses each page once: its characters with their boxes give every page's lines, which
+tell whether there is a text layer at all (a scan has none: the file fails, it never yields an
+empty table) and which pages hold the statutory tables (from the page naming
+第二十条/申请人情况 to the page naming 五、存在的主要问题). Only those pages are searched
+for ruling lines (pdfium's path objects).
 
-On a table page, ruled tables come from pdfplumber's line geometry: merged cells are ``None``
+On a table page, ruled tables come from their ruling lines (pdfplumber's table algorithm): merged cells are ``None``
 and become blank cells, wrapped text inside a cell is joined. Words outside ruled tables are
 grouped into lines; runs of lines holding three or more numbers in aligned columns are a table
 drawn without ruling lines and are read by position: numbers are placed in columns by their x
@@ -19,18 +19,18 @@ printed down into the bottom margin keeps its last rows.
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-import pdfplumber
 import pypdfium2 as pdfium
 
 from pipeline.document import Document, Row, UnreadableFile
 from pipeline.parse.values import is_value, normalize
+from pipeline.readers.pdf_geometry import Word as _Word
+from pipeline.readers.pdf_geometry import page_chars, page_edges, ruled_tables, words
 
 _START = re.compile(r"第二十条|申请人情况|本列数据的勾稽关系")
 _END = re.compile(r"存在的主要问题|主要问题及改进")
@@ -45,19 +45,6 @@ def _in_band(y: float, height: float) -> bool:
 
 
 _MIN_TEXT = 20  # characters of text on all pages together below which the PDF is a scan
-
-
-@dataclass
-class _Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-    @property
-    def mid(self) -> float:
-        return (self.top + self.bottom) / 2
 
 
 @dataclass
@@ -92,81 +79,6 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise UnreadableFile(f"damaged PDF, cannot be opened: {exc}") from exc
-
-
-def _page_texts(pdf: pdfium.PdfDocument) -> list[list[tuple[str, bool]]]:
-    """Per page, its lines top to bottom as (text, in a header/footer band), via pypdfium2.
-
-    Lines are built from pdfium's text rectangles and placed by their vertical centre, so a
-    line straddling a band's edge stays whole (cutting the page by area once split a title
-    into a header '…委员会 年…报告' without its year)."""
-    out = []
-    for page in pdf:
-        height = page.get_size()[1]
-        textpage = page.get_textpage()
-        lines = _text_lines(textpage)
-        out.append([(text, _in_band(centre, height)) for centre, text in lines])
-        textpage.close()
-        page.close()
-    return out
-
-
-def _text_lines(textpage: pdfium.PdfTextPage) -> list[tuple[float, str]]:
-    """(vertical centre, text) of each printed line, top to bottom (PDF y grows upwards).
-
-    From pdfium's text rectangles; when they miss text the page holds (a font without glyph
-    outlines, e.g. an unembedded CJK CID font, gives zero-height boxes that the rectangles
-    drop), from every character's loose box instead."""
-    segments = []
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left, bottom, right, top).strip()
-        if text:
-            segments.append(((bottom + top) / 2, bottom, top, left, text))
-    if sum(len(_INK.sub("", seg[4])) for seg in segments) < len(_INK.sub("", textpage.get_text_range())):
-        segments = _char_segments(textpage)
-    return _lines(segments)
-
-
-_INK = re.compile(r"\s+")
-
-
-def _char_segments(textpage: pdfium.PdfTextPage) -> list[tuple[float, float, float, float, str]]:
-    """Words from characters: (centre, bottom, top, left, text), a word ending where the gap to
-    the next character on the line exceeds a third of the character's height."""
-    chars = []
-    for i in range(textpage.count_chars()):
-        ch = textpage.get_text_range(i, 1)
-        if ch.strip():
-            left, bottom, right, top = textpage.get_charbox(i, loose=True)
-            chars.append(((bottom + top) / 2, bottom, top, left, right, ch))
-    words: list[list] = []
-    for c in sorted(chars, key=lambda c: (-round(c[0], 1), c[3])):
-        last = words[-1] if words else None
-        same_line = last and abs(last[0] - c[0]) < 0.5 * (c[2] - c[1])
-        if same_line and c[3] - last[5] <= (c[2] - c[1]) / 3:
-            last[4] += c[5]
-            last[5] = c[4]
-        else:
-            words.append([c[0], c[1], c[2], c[3], c[5], c[4]])
-    return [(w[0], w[1], w[2], w[3], w[4]) for w in words]
-
-
-def _lines(segments: list[tuple[float, float, float, float, str]]) -> list[tuple[float, str]]:
-    """Segments on one printed line (by vertical centre) joined left to right."""
-    lines: list[list[tuple[float, float, float, float, str]]] = []
-    for seg in sorted(segments, key=lambda seg: (-seg[0], seg[3])):
-        first = lines[-1][0] if lines else None
-        # one line when either centre lies within the other's height: a dash or a digit
-        # ("— 3 —") has a box of another height than the characters around it
-        if first and (first[1] <= seg[0] <= first[2] or seg[1] <= first[0] <= seg[2]):
-            lines[-1].append(seg)
-        else:
-            lines.append([seg])
-    return [
-        (sum(seg[0] for seg in line) / len(line), " ".join(seg[4] for seg in sorted(line, key=lambda seg: seg[3])))
-        for line in lines
-    ]
 
 
 def _table_pages(pages: list[list[str]]) -> range:
@@ -429,28 +341,50 @@ def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[floa
     return out
 
 
-def _plumber_page(page: pdfplumber.page.Page, number: int, repeated: set[str]) -> list[Row]:
-    """One table page: ruled tables by geometry, the rest by word positions."""
-    height = float(page.height)
+@dataclass
+class _Page:
+    """One page as pdfium gives it: its characters and its lines of text (with whether each
+    lies in the header/footer band)."""
+
+    number: int
+    height: float
+    chars: list
+    lines: list[tuple[str, bool]]
+
+
+def _read_page(page: pdfium.PdfPage, number: int) -> _Page:
+    height = page.get_height()
+    textpage = page.get_textpage()
+    try:
+        chars = page_chars(textpage, height)
+    finally:
+        textpage.close()
+    lines = _group_lines([w for line in words(chars) for w in line])
+    return _Page(number, height, chars, [(line.text, _in_band(line.mid, height)) for line in lines])
+
+
+def _table_page(page: _Page, edges: list[dict], repeated: set[str]) -> list[Row]:
+    """One table page: ruled tables by their ruling lines, the rest by word positions."""
     items: list[tuple[float, Row]] = []
-    tables = page.find_tables()
+    tables = ruled_tables(edges, page.chars)
     for t_index, table in enumerate(tables, start=1):
-        for r_index, (row, cells) in enumerate(zip(table.rows, table.extract(), strict=True), start=1):
-            texts = tuple((c or "").replace("\n", "").strip() for c in cells)
+        for r_index, (top, cells) in enumerate(table.rows, start=1):
+            texts = tuple(c or "" for c in cells)
             if texts:  # a row of empty cells is kept: an all-blank review row is a table of no cases
-                where = f"page {number} table {t_index} row {r_index}"
-                items.append((row.bbox[1], Row(texts, where=where, page=number, grid=True)))
-    boxes = [t.bbox for t in tables]
-
-    def outside(w: dict) -> bool:
-        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in boxes)
-
-    words = [_Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in page.extract_words() if outside(w)]
-    lines = [
-        line for line in _group_lines(words) if not (_in_band(line.mid, height) and _is_furniture(line.text, repeated))
+                where = f"page {page.number} table {t_index} row {r_index}"
+                items.append((top, Row(texts, where=where, page=page.number, grid=True)))
+    outside = [
+        w
+        for line in words(page.chars)
+        for w in line
+        if not any(t.holds((w.x0 + w.x1) / 2, w.mid) for t in tables)
     ]
-    items.extend(_unruled(lines, number, len(tables) + 1))
+    lines = [
+        line
+        for line in _group_lines(outside)
+        if not (_in_band(line.mid, page.height) and _is_furniture(line.text, repeated))
+    ]
+    items.extend(_unruled(lines, page.number, len(tables) + 1))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
 
@@ -459,28 +393,28 @@ def read(data: bytes) -> Document:
     """PDF bytes -> Document. Raises UnreadableFile for scans, damaged and non-PDF files."""
     pdf = _open(data)
     try:
-        pages = _page_texts(pdf)
+        handles = list(pdf)
+        pages = [_read_page(page, number) for number, page in enumerate(handles, start=1)]
         meta = _metadata(pdf)
+        if sum(len(normalize(text)) for page in pages for text, _ in page.lines) < _MIN_TEXT:
+            raise UnreadableFile("no text layer (scanned)")
+        table_pages = _table_pages([[text for text, _ in page.lines] for page in pages])
+        edges = {i: page_edges(handles[i], pages[i].height) for i in table_pages}
+        for page in handles:
+            page.close()
     finally:
         pdf.close()
-    if sum(len(normalize(text)) for lines in pages for text, _ in lines) < _MIN_TEXT:
-        raise UnreadableFile("no text layer (scanned)")
-    bands = Counter(_furniture_key(text) for lines in pages for text in {t for t, in_band in lines if in_band})
+    bands = Counter(_furniture_key(text) for page in pages for text in {t for t, in_band in page.lines if in_band})
     repeated = {key for key, n in bands.items() if n >= 2 and len(pages) >= 2}
-    table_pages = _table_pages([[text for text, _ in lines] for lines in pages])
     rows: list[Row] = []
-    plumber = pdfplumber.open(io.BytesIO(data)) if table_pages else None
-    try:
-        for index, lines in enumerate(pages):
-            number = index + 1
-            if plumber is not None and index in table_pages:
-                rows.extend(_plumber_page(plumber.pages[index], number, repeated))
-                continue
-            kept = [text for text, in_band in lines if not (in_band and _is_furniture(text, repeated))]
-            rows.extend(Row((t,), where=f"page {number} line {i}", page=number) for i, t in enumerate(kept, start=1))
-    finally:
-        if plumber is not None:
-            plumber.close()
+    for index, page in enumerate(pages):
+        if index in edges:
+            rows.extend(_table_page(page, edges[index], repeated))
+            continue
+        kept = [text for text, in_band in page.lines if not (in_band and _is_furniture(text, repeated))]
+        rows.extend(
+            Row((t,), where=f"page {page.number} line {i}", page=page.number) for i, t in enumerate(kept, start=1)
+        )
     return Document(rows=rows, file_type="pdf", meta=meta)
 
 
