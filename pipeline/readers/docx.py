@@ -5,18 +5,25 @@ merged cells can be expanded: a cell spanning k grid columns (gridSpan) is follo
 blank cells, and a vertically merged continuation cell (vMerge without "restart") is blank,
 so column *k* of every row is column *k* of the printed grid. A cell's paragraphs are joined
 without separator: Chinese labels wrap inside cells ("商业" / "企业").
+
+A DOCX is a zip, and a zip can unpack to a thousand times its size. ``check_package`` reads
+the members' declared sizes before python-docx unpacks anything, then unpacks each member as
+a stream, never holding more than a chunk: CPython's zipfile stops at the declared size and
+checks the CRC, so a member lying about its size fails here, before python-docx reads it.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
 from pipeline.document import Document, Row, UnreadableFile
+from pipeline.limits import DEFAULT_LIMITS, MB, Limits
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 
@@ -57,10 +64,51 @@ def _table_rows(tbl: etree._Element, number: int) -> list[Row]:
     return rows
 
 
-def read(data: bytes) -> Document:
+def check_package(archive: zipfile.ZipFile, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a package whose members would unpack past the limits, before unpacking them."""
+    members = archive.infolist()
+    if len(members) > limits.zip_members:
+        raise limits.too_many_members(len(members))
+    total = sum(m.file_size for m in members)
+    if total > limits.unpacked_mb * MB:
+        raise limits.unpacks_too_large(total)
+    for member in members:
+        if member.filename.endswith((".xml", ".rels")) and member.file_size > limits.xml_member_mb * MB:
+            raise limits.xml_member_too_large(member.filename, member.file_size)
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > limits.zip_ratio_floor_mb * MB and ratio > limits.zip_ratio:
+            raise limits.packed_too_tightly(member.filename, ratio)
+    for member in members:
+        _unpack_within(archive, member)
+
+
+def _unpack_within(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Unpack one member chunk by chunk, to prove it holds what its header declares."""
+    unpacked = 0
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(MB):
+                unpacked += len(chunk)
+                if unpacked > member.file_size:  # zipfile stops at the declared size; never trust it alone
+                    break
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+        raise UnreadableFile(f"damaged .docx file: member '{member.filename}' does not unpack: {exc}") from exc
+    if unpacked != member.file_size:
+        raise UnreadableFile(
+            f"damaged .docx file: member '{member.filename}' unpacks to {unpacked} bytes, "
+            f"its header says {member.file_size}"
+        )
+
+
+def read(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
     """DOCX bytes -> Document: paragraphs as one-cell rows, tables as grid rows."""
     if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise UnreadableFile("not a .docx file (no OOXML zip container); the file is damaged or mislabelled")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_package(archive, limits)
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFile(f"damaged .docx file: BadZipFile: {exc}") from exc
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as exc:  # python-docx raises several kinds for broken packages

@@ -7,6 +7,10 @@ becomes grid rows with rowspan/colspan expanded (blank cells in the spanned posi
 layout table that wraps other tables is read as ordinary blocks. Scripts, styles and the head
 are skipped; site chrome around the report is kept as text lines, which the parser ignores
 because it holds none of the table anchors.
+
+A page is measured before it is parsed (its size, its tags) and its tree after (its depth),
+against ``Limits``: an enormous page would take gigabytes as a tree, and libxml2 re-parents
+what is nested past 255 levels without a word, which could move a table's cells.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.document import Document, Row, UnreadableFile
+from pipeline.limits import DEFAULT_LIMITS, MB, Limits
 from pipeline.readers.text import decode
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -122,13 +127,34 @@ def _metadata(root: etree._Element) -> dict[str, str]:
     return meta
 
 
-def read(data: bytes) -> Document:
+def _check_size(data: bytes, limits: Limits) -> None:
+    """Refuse a page too big to parse before decoding it (a tree costs ~10x the page)."""
+    if len(data) > limits.html_mb * MB:
+        raise limits.file_too_large(len(data), limits.html_mb, "HTML page")
+    tags = data.count(b"<")
+    if tags > limits.html_tags:
+        raise limits.html_too_many_tags(tags)
+
+
+def _depth(root: etree._Element) -> int:
+    """How deep the tree nests (the root is level 1), without recursion."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def read(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
     """HTML bytes -> Document of text lines and table grid rows, in reading order."""
+    _check_size(data, limits)
     text, encoding = decode_html(data)
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise UnreadableFile(f"cannot parse the HTML: {exc}") from exc
+    if _depth(root) > limits.html_depth:
+        raise limits.html_too_deep()
     rows: list[Row] = []
     line: list[str] = []
     tables = 0
