@@ -20,9 +20,11 @@ monkeypatches), and only the item and its result cross the pipe.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import resource
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +35,7 @@ from typing import Any
 from pipeline.limits import MB
 
 _CONTEXT = multiprocessing.get_context("fork")
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,24 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the process that forked it dies (a killed run must
+    not leave a worker stuck in a hostile file behind); elsewhere a no-op."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _serve(conn: Connection, func: Callable[[Any], Any], memory_mb: int) -> None:
-    """A worker's life: limit its memory, then answer one item at a time until told to stop."""
+    """A worker's life: limit its memory, then answer one item at a time until told to stop.
+    Ctrl-C is the parent's to handle (it kills its workers on the way out)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     _limit_memory(memory_mb)
     while True:
-        message = conn.recv()
+        try:
+            message = conn.recv()
+        except EOFError:  # the parent is gone
+            return
         if message is None:
             return
         index, item = message
