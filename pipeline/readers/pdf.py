@@ -349,6 +349,7 @@ class _Page:
     number: int
     height: float
     chars: list
+    words: list[_Word]
     lines: list[tuple[str, bool]]
 
 
@@ -359,8 +360,9 @@ def _read_page(page: pdfium.PdfPage, number: int) -> _Page:
         chars = page_chars(textpage, height)
     finally:
         textpage.close()
-    lines = _group_lines([w for line in words(chars) for w in line])
-    return _Page(number, height, chars, [(line.text, _in_band(line.mid, height)) for line in lines])
+    found = [w for line in words(chars) for w in line]
+    lines = _group_lines(found)
+    return _Page(number, height, chars, found, [(line.text, _in_band(line.mid, height)) for line in lines])
 
 
 def _table_page(page: _Page, edges: list[dict], repeated: set[str]) -> list[Row]:
@@ -373,12 +375,7 @@ def _table_page(page: _Page, edges: list[dict], repeated: set[str]) -> list[Row]
             if texts:  # a row of empty cells is kept: an all-blank review row is a table of no cases
                 where = f"page {page.number} table {t_index} row {r_index}"
                 items.append((top, Row(texts, where=where, page=page.number, grid=True)))
-    outside = [
-        w
-        for line in words(page.chars)
-        for w in line
-        if not any(t.holds((w.x0 + w.x1) / 2, w.mid) for t in tables)
-    ]
+    outside = [w for w in page.words if not any(t.holds((w.x0 + w.x1) / 2, w.mid) for t in tables)]
     lines = [
         line
         for line in _group_lines(outside)

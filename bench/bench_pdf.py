@@ -1,0 +1,97 @@
+"""Benchmark: PDF read + parse beside pypdfium2's plain-text extraction of the same files.
+
+The issue's target is read+parse at >= 30% of the speed of pypdfium2 extracting the plain
+text of the same PDFs, measured side by side in one run. The files: N distinct generated
+reports (every layout family that has a PDF form, ruled and unruled tables, page breaks,
+random agencies and years: tools/layouts) plus the bundled sample PDFs and the real
+published ones in ../shared/realworld when present. One process, one core; each figure is
+the best of ``--rounds`` passes over all files (the first pass also warms the caches).
+
+    .venv/bin/python bench/bench_pdf.py [-n 120] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from pipeline.parse import parse_document
+from pipeline.readers import read_document
+from tools.layouts.harness import cases, render
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "realworld"
+
+
+def pdfium_text(path: Path) -> int:
+    """The baseline: open the PDF and extract every page's plain text."""
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    try:
+        chars = 0
+        for page in pdf:
+            textpage = page.get_textpage()
+            chars += len(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return chars
+    finally:
+        pdf.close()
+
+
+def read_only(path: Path) -> int:
+    return len(read_document(path).rows)
+
+
+def read_and_parse(path: Path) -> int:
+    return len(parse_document(read_document(path)).tables)
+
+
+def best_rate(files: list[Path], work: Callable[[Path], int], rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for path in files:
+            work(path)
+        best = min(best, time.perf_counter() - started)
+    return len(files) / best
+
+
+def generated(folder: Path, n: int, seed: int) -> list[Path]:
+    out = []
+    for case in cases(n, seed, formats=("pdf",)):
+        path = folder / f"{case.name}.pdf"
+        path.write_bytes(render(case))
+        out.append(path)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("-n", type=int, default=120, help="generated PDF reports")
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="gongkai_bench_pdf_") as tmp:
+        sets = {
+            "generated": generated(Path(tmp), args.n, args.seed),
+            "samples": sorted((ROOT / "data" / "raw").glob("*.pdf")),
+            "real": sorted(REAL.glob("*.pdf")) if REAL.is_dir() else [],
+        }
+        print(f"{'files':10} {'n':>4} {'pages':>6} {'pdfium text/s':>14} {'read/s':>8} {'read+parse/s':>13} {'ratio':>6}")
+        for name, files in sets.items():
+            if not files:
+                continue
+            pages = sum(len(pdfium.PdfDocument(p)) for p in files)
+            base = best_rate(files, pdfium_text, args.rounds)
+            read = best_rate(files, read_only, args.rounds)
+            full = best_rate(files, read_and_parse, args.rounds)
+            print(f"{name:10} {len(files):4d} {pages:6d} {base:14.1f} {read:8.1f} {full:13.1f} {full / base:6.0%}")
+
+
+if __name__ == "__main__":
+    main()
