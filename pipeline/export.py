@@ -121,6 +121,9 @@ COLUMN_ZH = {
     "numbers_hash": "数字指纹",
     "agency_note": "机关名称说明",
     "published": "发布日期",
+    "present": "文件仍在原始文件夹中",
+    "last_seen": "最后发现时间",
+    "missing_since": "发现缺失时间",
     "applicant_type": "申请人类型",
     "outcome": "申请办理情况",
     "outcome_zh": "申请办理情况",
@@ -338,8 +341,11 @@ def _add_label(query: _Query, name: str, col: str, header: str) -> None:
     """The label of a code (from ``_labels``), then the code itself."""
     alias = f"_l_{name}"
     on = f"{alias}.dimension = {_lit(name)} AND {alias}.code = {col}"
-    if name == "item":  # named as the report's template prints it
-        query.joins.append("LEFT JOIN reports _r ON _r.report_id = t.report_id")
+    if name == "item":  # named as the report's template prints it (one template per content)
+        query.joins.append(
+            "LEFT JOIN (SELECT report_id, any_value(template) AS template FROM reports GROUP BY report_id) _r "
+            "ON _r.report_id = t.report_id"
+        )
         on += f" AND {alias}.template = coalesce(_r.template, '2021')"
     query.joins.append(f"LEFT JOIN _labels {alias} ON {on}")
     query.select += [f"coalesce({alias}.label, {col}) AS {_q(header)}", f"{col} AS {_q(header + CODE_SUFFIX_ZH)}"]
