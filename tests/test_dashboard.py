@@ -7,8 +7,10 @@ reason, and draw its charts. The screenshot is kept in test-artifacts/ for a per
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,107 @@ def test_dashboard_in_headless_chromium(site, tmp_path):
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[16:24] == (1280).to_bytes(4, "big") + (2400).to_bytes(4, "big")
     assert len(png) > 50_000, "the screenshot is nearly blank"
+
+
+# --- the checks page (quality.html): every suite and result, offline --------------------------
+
+
+def _rows(html: str, start: str, end: str) -> list[str]:
+    """The body rows of the table between two ids of a page."""
+    block = html[html.index(f'id="{start}"') : html.index(f'id="{end}"')]
+    return re.findall(r"<tr>(.*?)</tr>", block.split("<tbody>", 1)[1])
+
+
+def test_quality_page_lists_every_suite_and_result(site):
+    html = (site.parent / "quality.html").read_text(encoding="utf-8")
+    assert 'href="quality.html"' in site.read_text(encoding="utf-8")  # linked from the summary
+    # the five seeds: 136 results of the latest validation, the five failures of the summary page
+    assert '<p id="results-summary">136 results of 18 expectations: 131 passed, 5 failed.</p>' in html
+    results = _rows(html, "results-table", "failures")
+    assert len(results) == 18 and sum("✗ 未通过 failed" in r for r in results) == 5
+    failing = [
+        (re.search(r"<code>([\w.]+)</code>", r)[1], re.search(r'\.html">([^<]+)</a>', r)[1])
+        for r in _rows(html, "failures-table", "suites")
+    ]
+    assert failing == [
+        ("cells.non_negative_count", "003_6e817ece59bf6a07.txt"),
+        ("narrative.narrative_applications_received", "003_6e817ece59bf6a07.txt"),
+        ("narrative.narrative_lawsuits", "003_6e817ece59bf6a07.txt"),
+        ("narrative.narrative_reviews", "003_6e817ece59bf6a07.txt"),
+        ("plausibility.fee_development_zone", "000_4878a5074e723ab1.txt"),
+    ]
+    assert "二、主动公开政府信息情况 规章 / 本年废止件数: non_negative_count: -1" in html  # the failing cell
+    suites = load_suites()
+    assert f"Suites ({len(suites)}, {sum(len(s['expectations']) for s in suites.values())} expectations)" in html
+    for name, spec in suites.items():  # every expectation, with what its failure means
+        block = html[html.index(f'id="suite-{name}"') :].split('<div class="suite"', 1)[0]
+        for e in spec["expectations"]:
+            assert f"<code>{e['meta']['rule']}</code>" in block and e["meta"]["explain_zh"] in block, (name, e)
+    # offline by construction: no script, and every link a relative file
+    assert "<script" not in html
+    links = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert links and all(not re.match(r"[a-z]+:", link) for link in links), links
+
+
+def _can_unshare() -> list[str]:
+    """A prefix that runs a command without network (a namespace of its own), if this machine allows it."""
+    for prefix in (["unshare", "-n"], ["unshare", "-rn"]):
+        try:
+            if subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
+                return prefix
+        except (FileNotFoundError, subprocess.TimeoutExpired):
+            continue
+    return []
+
+
+def _offline(url: str, tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Chromium with every way out closed: no network namespace (where it can be had), names that
+    resolve to nothing, a proxy that refuses; returns the run and the requests the page made
+    itself (the net log's URL requests from the file:// page, other than files)."""
+    run_dir = Path(tempfile.mkdtemp(dir=tmp_path))
+    netlog = run_dir / "net.json"
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        f"--user-data-dir={run_dir / 'profile'}",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+        "--proxy-server=http://127.0.0.1:9",
+        f"--log-net-log={netlog}",
+        "--virtual-time-budget=10000",
+    ]
+    run = subprocess.run(
+        [*_can_unshare(), str(CHROMIUM), *flags, *args, url], capture_output=True, text=True, timeout=120, check=False
+    )
+    log = json.loads(netlog.read_text(encoding="utf-8"))
+    start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    requested = [
+        e["params"]["url"]
+        for e in log["events"]
+        if e["type"] == start and "file://" in e["params"].get("network_isolation_key", "")
+    ]
+    return run, [u for u in requested if not u.startswith(("file:", "data:", "blob:"))]
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless browser test skipped: /usr/bin/chromium is not installed")
+def test_checks_and_dashboard_work_offline_in_headless_chromium(site, seed_warehouse, tmp_path):
+    # the detector sees requests: GX's Data Docs ask CDNs for their styles and scripts
+    docs, requested = _offline((docs_dir_for(seed_warehouse) / "index.html").as_uri(), tmp_path, "--dump-dom")
+    assert docs.returncode == 0 and any("bootstrap" in u for u in requested), requested
+    for page in (site, site.parent / "quality.html"):
+        dom, requested = _offline(page.as_uri(), tmp_path, "--dump-dom")
+        assert dom.returncode == 0, dom.stderr[-2000:]
+        assert requested == [], f"{page.name} asked the network for {requested}"
+    html = dom.stdout  # quality.html as the browser built it
+    results = _rows(html, "results-table", "failures")
+    assert len(results) == 18 and sum("✗ 未通过 failed" in r for r in results) == 5
+    assert len(_rows(html, "failures-table", "suites")) == 5
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "quality.png"
+    shot.unlink(missing_ok=True)
+    run, requested = _offline(page.as_uri(), tmp_path, "--window-size=1280,1600", f"--screenshot={shot}")
+    assert run.returncode == 0 and requested == []
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000  # the tables drawn
