@@ -25,7 +25,11 @@ _MAGIC: tuple[tuple[str, str, bytes], ...] = (
 )
 _PDF = ("a PDF", ".pdf")
 _HTML = ("an HTML page", ".html")
-_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+# a BOM, blanks, an XML declaration and comments may come before the first tag
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 # what each extension's reader accepts; the text readers read a page's source as lines
 _ACCEPTS: dict[str, set[str]] = {
