@@ -94,12 +94,16 @@ def _is_furniture(text: str, repeated: set[str]) -> bool:
 
 
 def _group_lines(words: list[_Word]) -> list[_Line]:
+    """Words into printed lines by their vertical centre; each line's words left to right
+    (what reads a line word by word must not depend on a tenth of a point between centres)."""
     lines: list[_Line] = []
     for word in sorted(words, key=lambda w: (w.mid, w.x0)):
         if lines and abs(word.mid - lines[-1].mid) <= max(2.0, (word.bottom - word.top) * 0.3):
             lines[-1].words.append(word)
         else:
             lines.append(_Line([word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
     return lines
 
 

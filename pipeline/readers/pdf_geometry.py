@@ -110,8 +110,9 @@ def _tight(handle, i: int, origin: float, typical: float) -> tuple[float, float,
 
 def words(chars: list[Char]) -> list[list[Word]]:
     """Characters -> words, line by line (pdfplumber's ``extract_words`` rule): a line is a run
-    of characters whose baselines lie within 3 pt of the last; a word ends at a printed space
-    or a gap wider than 3 pt. Lines top to bottom, words left to right."""
+    of characters whose baselines lie within 3 pt of the last; a word ends at a printed space,
+    a gap wider than 3 pt, or a step of more than 3 pt up or down (lines chain: cells aligned
+    at other heights can join one). Lines top to bottom, words left to right."""
     lines: list[list[Char]] = []
     last = -1e9
     for c in sorted(chars, key=_BASELINE):
@@ -122,25 +123,30 @@ def words(chars: list[Char]) -> list[list[Word]]:
         last = c[5]
     out = []
     for line in lines:
-        # one vertical extent for the whole line, its middle character's: the row and label
-        # placement downstream compares word centres, which must not differ by font
-        _, _, _, top, bottom, _ = line[len(line) // 2]
         line.sort(key=_LEFT)
         found: list[Word] = []
-        text, x0, x1 = "", 0.0, -1e9
-        for ch, left, right, *_ in line:
-            if ch == " " or left > x1 + X_TOLERANCE:
-                if text:
-                    found.append(Word(text, x0, x1, top, bottom))
-                text, x0 = ("", left) if ch == " " else (ch, left)
+        current: list[Char] = []
+        for c in line:
+            if c[0] == " ":
+                _flush(current, found)
+                current = []
+            elif current and (c[1] > current[-1][2] + X_TOLERANCE or abs(c[5] - current[-1][5]) > Y_TOLERANCE):
+                _flush(current, found)
+                current = [c]
             else:
-                text += ch
-            x1 = right if text else -1e9
-        if text:
-            found.append(Word(text, x0, x1, top, bottom))
+                current.append(c)
+        _flush(current, found)
         if found:
             out.append(found)
     return out
+
+
+def _flush(chars: list[Char], found: list[Word]) -> None:
+    """A word's vertical extent is its middle character's: the row and label placement
+    downstream compares word centres, which must not move with a comma's font."""
+    if chars:
+        _, _, _, top, bottom, _ = chars[len(chars) // 2]
+        found.append(Word("".join(c[0] for c in chars), chars[0][1], chars[-1][2], top, bottom))
 
 
 _BASELINE = itemgetter(5)
