@@ -115,7 +115,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from pipeline.show import show_file
 
-    return show_file(Path(args.file))
+    code = show_file(Path(args.file))
+    if args.pdf_debug is not None:
+        from pipeline.document import UnreadableFile
+        from pipeline.readers import pdf_debug
+
+        if Path(args.file).suffix.lower() != ".pdf":
+            print(f"--pdf-debug: {args.file} is not a PDF", file=sys.stderr)
+            return 2
+        try:
+            images = pdf_debug.draw(Path(args.file), Path(args.pdf_debug))
+        except UnreadableFile as exc:
+            print(f"--pdf-debug: {exc}", file=sys.stderr)
+            return 1
+        print(f"\npdf debug: {len(images)} table page(s) drawn (red: ruled cells, blue: words read by position)")
+        for image in images:
+            print(f"  {image}")
+    return code
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -145,6 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("show", help="parse one file and print what was read and each check, without the warehouse")
     p.add_argument("file")
+    p.add_argument(
+        "--pdf-debug",
+        metavar="DIR",
+        nargs="?",
+        const="pdf-debug",
+        help="also write an image of each table page with the cells the reader found (default DIR: ./pdf-debug)",
+    )
     p.set_defaults(func=cmd_show)
     p = sub.add_parser("suites", help="regenerate expectations/*.json from the form definition")
     p.set_defaults(func=cmd_suites)

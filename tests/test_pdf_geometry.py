@@ -101,3 +101,17 @@ def test_a_scaled_wps_font_stays_in_its_cell():
     first_cells = [cells[0] for table in tables for _, cells in table.rows]
     assert "三、本年度办理结果" in first_cells
     assert max(c[2] - c[1] for c in chars) < 20  # the widest is a 16 pt heading character
+
+
+def test_pdf_debug_draws_each_table_page(tmp_path, capsys):
+    """`gongkai show FILE --pdf-debug DIR`: one PNG per table page (000 prints its tables on
+    pages 3 and 4), listed after the report."""
+    from pipeline.cli import main
+
+    sample = RAW / "000_4878a5074e723ab1.pdf"
+    main(["show", str(sample), "--pdf-debug", str(tmp_path)])
+    out = capsys.readouterr().out
+    images = sorted(tmp_path.iterdir())
+    assert [p.name for p in images] == ["000_4878a5074e723ab1.page3.png", "000_4878a5074e723ab1.page4.png"]
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in images)
+    assert "pdf debug: 2 table page(s) drawn" in out

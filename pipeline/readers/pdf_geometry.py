@@ -265,6 +265,7 @@ class RuledTable:
 
     bbox: tuple[float, float, float, float]
     rows: list[tuple[float, list[str | None]]]
+    cells: list[tuple[float, float, float, float]]  # every cell's box (x0, top, x1, bottom)
 
     def holds(self, x: float, y: float) -> bool:
         x0, top, x1, bottom = self.bbox
@@ -347,7 +348,7 @@ def _table(cells: list[tuple[float, float, float, float]], chars: list[Char]) ->
     for top, group in itertools.groupby(by_position, key=lambda k: cells[k][1]):
         at = {cells[k][0]: k for k in group}
         rows.append((top, [None if x not in at else _cell_text(inside.get(at[x], [])) for x in columns]))
-    return RuledTable(bbox, rows)
+    return RuledTable(bbox, rows, cells)
 
 
 def _cell_text(chars: list[Char]) -> str:
