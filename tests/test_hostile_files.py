@@ -325,3 +325,16 @@ def test_an_ingest_run_records_each_hostile_file_as_failed_and_loads_the_rest(tm
         "deep.html": "HTML page nested deeper than 200 levels; not a report page",
     }
     assert summary.statuses == {"loaded": 4, "partial": 1, "failed": 3}
+
+
+def test_a_docx_cell_spanning_more_columns_than_word_allows_is_refused(tmp_path):
+    """gridSpan="999999999" would be expanded into a billion blank cells."""
+    path = tmp_path / "span.docx"
+    with zipfile.ZipFile(DOCX) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for member in src.infolist():
+            data = src.read(member)
+            if member.filename == "word/document.xml":
+                data = data.replace(b'<w:gridSpan w:val="10"/>', b'<w:gridSpan w:val="999999999"/>')
+            out.writestr(member, data)
+    results = run(tmp_path, [path])
+    assert results["span.docx"].error == "damaged .docx file: a table cell spans 999999999 columns, more than Word's 63"

@@ -40,6 +40,9 @@ def _cell_text(tc: etree._Element) -> str:
     return "".join(_text(p) for p in tc.iter(_P)).strip()
 
 
+_MAX_COLUMNS = 63  # Word's own limit on a table's columns
+
+
 def _int_attr(element: etree._Element | None, default: int) -> int:
     if element is None:
         return default
@@ -47,14 +50,24 @@ def _int_attr(element: etree._Element | None, default: int) -> int:
     return int(value) if value and value.isdigit() else default
 
 
+def _grid_count(element: etree._Element | None, default: int, what: str) -> int:
+    """A gridSpan or gridBefore: more columns than Word allows is a damaged (or hostile) file,
+    refused rather than expanded into millions of blank cells."""
+    count = _int_attr(element, default)
+    if count > _MAX_COLUMNS:
+        raise UnreadableFile(f"damaged .docx file: a table {what} {count} columns, more than Word's {_MAX_COLUMNS}")
+    return count
+
+
 def _table_rows(tbl: etree._Element, number: int) -> list[Row]:
     rows: list[Row] = []
     for r_index, tr in enumerate(tbl.findall(_TR), start=1):
         trpr = tr.find(qn("w:trPr"))
-        cells: list[str] = [""] * _int_attr(trpr.find(qn("w:gridBefore")) if trpr is not None else None, 0)
+        before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
+        cells: list[str] = [""] * _grid_count(before, 0, "row skips")
         for tc in tr.findall(_TC):
             tcpr = tc.find(qn("w:tcPr"))
-            span = _int_attr(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, 1)
+            span = _grid_count(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, 1, "cell spans")
             vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
             continued = vmerge is not None and vmerge.get(qn("w:val")) != "restart"
             cells.append("" if continued else _cell_text(tc))
