@@ -101,19 +101,25 @@ def big_html(path: Path, megabytes: int) -> Path:
     return path
 
 
-def run(tmp_path: Path, hostile: list[Path], limits: Limits = DEFAULT_LIMITS, workers: int = 2) -> dict:
-    """parse_files over the hostile files and three real reports; results by file name."""
+def run(
+    tmp_path: Path, hostile: list[Path], limits: Limits = DEFAULT_LIMITS, workers: int = 2, copies: int = 0
+) -> dict:
+    """parse_files over the hostile files and three real reports (and ``copies`` more of one,
+    each with its own content, to reach the parallel path); results by file name."""
     raw = tmp_path / "raw"
     raw.mkdir(exist_ok=True)
+    good = [*GOOD, *(f"copy_{i}.txt" for i in range(copies))]
     for name in GOOD:
         shutil.copy2(RAW / name, raw / name)
+    for i in range(copies):
+        (raw / f"copy_{i}.txt").write_bytes((RAW / GOOD[0]).read_bytes() + b"\n" * (i + 1))
     for path in hostile:
         if path.parent != raw:
             shutil.move(path, raw / path.name)
     files = ingest.scan(raw, tmp_path / "none.duckdb").to_process
     results = {r.file.source_file: r for r in ingest.parse_files(files, workers=workers, limits=limits)}
-    assert len(results) == len(GOOD) + len(hostile)
-    assert all(results[name].parsed is not None for name in GOOD), {n: results[n].error for n in GOOD}
+    assert len(results) == len(good) + len(hostile)
+    assert all(results[name].parsed is not None for name in good), {n: results[n].error for n in good}
     return results
 
 
@@ -231,9 +237,10 @@ def _hang_in_python(data: bytes) -> None:
     time.sleep(60)
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_reader_that_hangs_is_killed_at_the_time_limit(tmp_path, monkeypatch, workers):
-    """Forked workers inherit the patched READERS; the parent kills the stuck ones."""
+@pytest.mark.parametrize(("workers", "copies"), [(1, 0), (2, ingest.PARALLEL_THRESHOLD)])
+def test_a_reader_that_hangs_is_killed_at_the_time_limit(tmp_path, monkeypatch, workers, copies):
+    """Forked workers inherit the patched READERS; the parent kills the stuck ones, in the
+    single-worker path (few files) and in the parallel one."""
     from pipeline import readers
 
     monkeypatch.setitem(readers.READERS, ".md", lambda data, limits: _hang_in_c(data))
@@ -241,8 +248,8 @@ def test_a_reader_that_hangs_is_killed_at_the_time_limit(tmp_path, monkeypatch, 
     (tmp_path / "stuck.md").write_text("anything", encoding="utf-8")
     (tmp_path / "slow.htm").write_text("anything else", encoding="utf-8")
     started = time.monotonic()
-    results = run(tmp_path, [tmp_path / "stuck.md", tmp_path / "slow.htm"], Limits(seconds=2), workers)
-    reason = "reading took longer than 2 s; the file may be damaged or built to stall the reader"
+    results = run(tmp_path, [tmp_path / "stuck.md", tmp_path / "slow.htm"], Limits(seconds=3), workers, copies)
+    reason = "reading took longer than 3 s; the file may be damaged or built to stall the reader"
     assert results["stuck.md"].error == reason
     assert results["slow.htm"].error == reason
     assert time.monotonic() - started < 20
