@@ -6,10 +6,16 @@ load. Re-ingesting a report replaces its rows (idempotent). Then the reviewed ag
 overrides are re-applied to every agency (``refresh_agencies``), exactly one report per
 agency and year stays loaded (``resolve_duplicates``), and the cross-year carry-over is
 checked as a non-blocking warning (``check_continuity``).
+
+Every file has a ``reports`` row (``record_files``): facts belong to a content (report_id),
+rows to files (source_file). A content held by several files is counted by one of them; the
+others are byte-identical copies ('duplicate', ``duplicate_of`` = their own report_id). A file
+removed from the raw folder keeps its row and its facts, marked ``present = false``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,8 +25,11 @@ import duckdb
 import pandas as pd
 
 from pipeline import agencies, form
+from pipeline.file_rows import FILE_COLUMNS
 from pipeline.normalize import NUMBER_SQL, TABLE_COLUMNS
 from pipeline.warehouse import OVERRIDES_KEY, insert_frame, write_state
+
+log = logging.getLogger(__name__)
 
 
 class NotValidated(RuntimeError):
@@ -36,6 +45,7 @@ class LoadSummary:
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (file, status, reason)
     warnings: int = 0  # failed non-blocking expectations of this run on the reports that stay loaded
     waited_seconds: float = 0.0  # for another run to publish first (the writer lock), set by the CLI
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (file, last seen) gone since the last run
 
 
 UNREADABLE = "could not be read"  # in a reason: the table was not read, whatever its arithmetic
@@ -123,8 +133,9 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
     # keeps it, so which of two conflicting copies came later never depends on re-parsing
     con.execute("UPDATE stg_reports SET first_ingested_at = ingested_at")
     con.execute(
-        "UPDATE stg_reports s SET first_ingested_at = coalesce(r.first_ingested_at, r.ingested_at) "
-        "FROM reports r WHERE r.report_id = s.report_id"
+        "UPDATE stg_reports s SET first_ingested_at = r.received FROM (SELECT report_id, "
+        "min(coalesce(first_ingested_at, ingested_at)) AS received FROM reports GROUP BY report_id) r "
+        "WHERE r.report_id = s.report_id"
     )
     staged = con.execute("SELECT * FROM stg_reports").df()
     summary = LoadSummary(files=len(staged))
@@ -137,35 +148,38 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
         staged.at[i, "tables_loaded"] = decided.tables_loaded
         staged.at[i, "tables_quarantined"] = decided.tables_quarantined
 
-    _supersede_changed_files(con, staged)
-    con.execute("DELETE FROM reports WHERE report_id IN (SELECT report_id FROM stg_reports)")
-    insert_frame(con, "reports", staged)
+    record_files(con, staged)
     rekeyed = refresh_agencies(con)
     keys = pd.concat([staged[["agency_id", "year", "status"]], rekeyed], ignore_index=True)
     resolve_duplicates(con, keys, run_id)
     continuity = check_continuity(con, set(keys["agency_id"].dropna()), run_id)
+    this_run = "source_file IN (SELECT source_file FROM run_files) AND status <> 'superseded'"
     # Final statuses only: a copy read as 'partial' and then demoted to 'duplicate' is listed once.
     summary.problems = (
         con.execute(
-            "SELECT source_file, status, reason FROM reports WHERE report_id IN (SELECT report_id FROM stg_reports) "
+            f"SELECT source_file, status, reason FROM reports WHERE {this_run} AND present "
             "AND reason IS NOT NULL ORDER BY status = 'duplicate', source_file"
         ).fetchall()
         + continuity
     )
     write_state(con, OVERRIDES_KEY, agencies.overrides_fingerprint())
-    (summary.warnings,) = con.execute(  # on the reports that stay loaded, not on their duplicates
-        "SELECT count(*) FROM dq_results d JOIN reports r USING (report_id) "
-        "WHERE d.run_id = ? AND d.severity = 'warning' AND NOT d.success AND r.status IN ('loaded', 'partial')",
-        [run_id],
-    ).fetchone()
+    summary.warnings = len(warning_results(con, run_id))
     summary.statuses = dict(
-        con.execute(
-            "SELECT status, count(*) FROM reports WHERE report_id IN (SELECT report_id FROM stg_reports) GROUP BY 1"
-        ).fetchall()
+        con.execute(f"SELECT status, count(*) FROM reports WHERE {this_run} AND present GROUP BY 1").fetchall()
     )
-    for name in ("stg_reports", "stg_problems", "stg_reader_notes", *(f"stg_{t}" for t in TABLE_COLUMNS)):
+    summary.removed = [
+        (f, "unknown" if seen is None else seen.date().isoformat())
+        for f, seen in con.execute(
+            "SELECT source_file, last_seen FROM reports WHERE source_file IN "
+            "(SELECT source_file FROM run_files WHERE removed_now) AND status <> 'superseded' ORDER BY source_file"
+        ).fetchall()
+    ]
+    for name in (*STAGING_TABLES, "stg_files", "run_files"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return summary
+
+
+STAGING_TABLES = ("stg_reports", "stg_problems", "stg_reader_notes", *(f"stg_{t}" for t in TABLE_COLUMNS))
 
 
 def _delete_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str], quarantine_too: bool) -> None:
@@ -177,24 +191,150 @@ def _delete_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str], quarant
             con.execute(f"DELETE FROM {target} WHERE report_id IN (SELECT unnest(?))", [report_ids])
 
 
-def _supersede_changed_files(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> None:
-    """A file whose content changed replaces what its earlier content loaded."""
-    con.register("staged", staged[["report_id", "source_file"]])
-    old = [
-        r
-        for (r,) in con.execute(
-            "SELECT r.report_id FROM reports r JOIN staged s USING (source_file) "
-            "WHERE r.report_id <> s.report_id AND r.status <> 'superseded'"
-        ).fetchall()
-    ]
-    con.unregister("staged")
-    _delete_facts(con, old, quarantine_too=True)
-    if old:
-        con.execute(
-            "UPDATE reports SET status = 'superseded', reason = 'the file changed; its new content replaces this', "
-            "tables_loaded = [] WHERE report_id IN (SELECT unnest(?))",
-            [old],
+# reports columns that differ among the files holding one content (the others are the content's)
+PER_FILE = ("source_file", "file_type", "file_size", "file_mtime", "present", "last_seen", "missing_since")
+VERDICT = ("status", "reason", "tables_loaded", "tables_quarantined", "duplicate_of")  # the counted row's only
+SUPERSEDED_REASON = "the file changed; its new content replaces this"
+COPY_REASON = "byte-identical copy of {}: the same content under another name, counted once"
+
+
+# Order of a content's rows, the one that counts it first: a byte-identical copy last (its
+# duplicate_of is its own report_id), then files no longer present, then by name.
+_COPY_LAST = "coalesce(duplicate_of = report_id, false), NOT present, source_file"
+_WORK_TABLES = ("staged", "run_present", "before", "content", "was_counted", "new_rows")
+
+
+def record_files(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> None:
+    """Give every file its ``reports`` row, from this run's verdicts (``staged``, one row per
+    content parsed) and what earlier runs recorded.
+
+    - A file whose content changed: its row of the earlier content becomes 'superseded' (and
+      that content's facts go, unless another file, present or removed, still holds it).
+    - A content held by several files is counted by one row: the file that counted it before
+      while it is still there, else the first present file by name. That row has the verdict;
+      the others are byte-identical copies: 'duplicate', ``duplicate_of`` = the report_id (whose
+      facts count), the reason naming the counted file. Facts are keyed by content, so a copy
+      never doubles one.
+    - A file gone from the raw folder keeps its row and its facts: ``present = false``,
+      ``missing_since`` this run, ``last_seen`` the last run that wrote it present.
+
+    The files are ``stg_files`` (``file_rows.stage_files``); without it, the files recorded
+    present before plus the ones parsed now. Leaves ``run_files`` (source_file, removed_now):
+    the rows this run added, changed or found removed, for the run's summary."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM reports LIMIT 0")  # reports' types
+    insert_frame(con, "staged", staged)
+    con.execute("CREATE OR REPLACE TEMP TABLE before AS SELECT * FROM reports WHERE status <> 'superseded'")
+    _files_now(con)
+    _contents(con)
+    changed = _supersede_changed_files(con)
+    _place_files(con, now)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE run_files AS
+        SELECT n.source_file, coalesce(b.present AND NOT n.present, false) AS removed_now FROM new_rows n
+        LEFT JOIN before b ON b.source_file = n.source_file AND b.report_id = n.report_id
+        WHERE b.source_file IS NULL OR n.report_id IN (SELECT report_id FROM staged) OR b.present <> n.present
+           OR b.status <> n.status OR b.reason IS DISTINCT FROM n.reason
+        """
+    )
+    con.execute("DELETE FROM reports WHERE status <> 'superseded'")
+    con.execute("INSERT INTO reports BY NAME SELECT * FROM new_rows")
+    held = con.execute("SELECT DISTINCT report_id FROM reports WHERE status <> 'superseded'").fetchall()
+    still_held = {r for (r,) in held}
+    _delete_facts(con, [r for r in changed if r not in still_held], quarantine_too=True)
+    for name in _WORK_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _files_now(con: duckdb.DuckDBPyConnection) -> None:
+    """``run_present``: the files in the raw folder and the content each holds."""
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'stg_files'").fetchone()[0]:
+        con.execute("CREATE OR REPLACE TEMP TABLE run_present AS SELECT * FROM stg_files")
+        return
+    columns = ", ".join(FILE_COLUMNS)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE run_present AS SELECT {columns} FROM staged UNION ALL "
+        f"SELECT {columns} FROM before WHERE present AND source_file NOT IN (SELECT source_file FROM staged)"
+    )
+
+
+def _contents(con: duckdb.DuckDBPyConnection) -> None:
+    """``content``: per report_id, its parse and verdict (this run's, else those of the row that
+    counts it); ``was_counted``: the file that counted each content before this run."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE content AS
+        SELECT * EXCLUDE ({", ".join(PER_FILE)}) FROM staged
+        UNION ALL BY NAME
+        SELECT * EXCLUDE ({", ".join(PER_FILE)}, rank) FROM (
+            SELECT *, row_number() OVER (PARTITION BY report_id ORDER BY {_COPY_LAST}) AS rank
+            FROM before WHERE report_id NOT IN (SELECT report_id FROM staged)) WHERE rank = 1
+        """
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE was_counted AS SELECT report_id, source_file FROM ("
+        f"SELECT report_id, source_file, row_number() OVER (PARTITION BY report_id ORDER BY {_COPY_LAST}) AS rank "
+        "FROM before) WHERE rank = 1"
+    )
+    unknown = con.execute(
+        "SELECT source_file FROM run_present WHERE report_id NOT IN (SELECT report_id FROM content)"
+    ).fetchall()
+    if unknown:  # the scan took them for known content that no current row describes
+        log.warning("no parse recorded for the content of %s: not recorded this run", [f for (f,) in unknown])
+
+
+def _supersede_changed_files(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """A file whose content changed: the row of its earlier content becomes history. Returns
+    the earlier contents (their facts go once no file holds them)."""
+    changed = con.execute(
+        "SELECT DISTINCT b.report_id FROM before b JOIN run_present f USING (source_file) "
+        "WHERE b.report_id <> f.report_id"
+    ).fetchall()
+    con.execute(
+        "UPDATE reports r SET status = 'superseded', reason = ?, tables_loaded = [] FROM run_present f "
+        "WHERE r.source_file = f.source_file AND r.report_id <> f.report_id AND r.status <> 'superseded'",
+        [SUPERSEDED_REASON],
+    )
+    # a file back to a content it held before: that content's history row makes room for its row
+    con.execute(
+        "DELETE FROM reports r USING run_present f WHERE r.source_file = f.source_file "
+        "AND r.report_id = f.report_id AND r.status = 'superseded'"
+    )
+    return [r for (r,) in changed]
+
+
+def _place_files(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """``new_rows``: every file's row: present ones as this run found them, removed ones as
+    they were (marked gone); for each content the row that counts it has its verdict, the
+    others are its byte-identical copies."""
+    columns = ", ".join(FILE_COLUMNS)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE new_rows AS
+        WITH placed AS (
+            SELECT {columns}, true AS present, ?::TIMESTAMP AS last_seen, NULL::TIMESTAMP AS missing_since
+            FROM run_present
+            UNION ALL
+            SELECT {columns}, false, last_seen, coalesce(missing_since, ?::TIMESTAMP)
+            FROM before WHERE source_file NOT IN (SELECT source_file FROM run_present)
+        ), ranked AS (
+            SELECT p.*, first_value(p.source_file) OVER w AS counted_file, row_number() OVER w AS rank
+            FROM placed p LEFT JOIN was_counted c USING (report_id)
+            WINDOW w AS (PARTITION BY p.report_id ORDER BY
+                coalesce(p.source_file = c.source_file AND p.present, false) DESC, p.present DESC,
+                coalesce(p.source_file = c.source_file, false) DESC, p.source_file)
         )
+        SELECT r.* EXCLUDE (rank, counted_file), c.* EXCLUDE (report_id, {", ".join(VERDICT)}),
+            CASE WHEN rank = 1 THEN c.status ELSE 'duplicate' END AS status,
+            CASE WHEN rank = 1 THEN c.reason ELSE format(?, counted_file) END AS reason,
+            CASE WHEN rank = 1 THEN c.tables_loaded ELSE [] END AS tables_loaded,
+            CASE WHEN rank = 1 THEN c.tables_quarantined ELSE [] END AS tables_quarantined,
+            CASE WHEN rank = 1 THEN c.duplicate_of ELSE r.report_id END AS duplicate_of
+        FROM ranked r JOIN content c USING (report_id)
+        """,
+        [now, now, COPY_REASON],
+    )
 
 
 def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run_id: str) -> None:
@@ -235,9 +375,9 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                 )
             else:
                 why = f"duplicate of {winner['source_file']} (same agency, year and numbers)"
-            con.execute(
+            con.execute(  # the row that counts this content; its byte-identical copies stay copies
                 "UPDATE reports SET status = 'duplicate', duplicate_of = ?, reason = ?, tables_loaded = [] "
-                "WHERE report_id = ?",
+                "WHERE report_id = ? AND status IN ('loaded', 'partial')",
                 [winner["report_id"], why, loser.report_id],
             )
         _delete_facts(con, list(losers["report_id"]), quarantine_too=True)
@@ -253,7 +393,8 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                 f"this copy is loaded: {kept}"
             )
             con.execute(
-                "UPDATE reports SET reason = coalesce(reason || ' | ', '') || ? WHERE report_id = ?",
+                "UPDATE reports SET reason = coalesce(reason || ' | ', '') || ? "
+                "WHERE report_id = ? AND status IN ('loaded', 'partial')",
                 [message, winner["report_id"]],
             )
             insert_frame(
@@ -358,6 +499,49 @@ def rule_explanations() -> dict[tuple[str, str], tuple[str, str]]:
         for e in spec["expectations"]
     }
     return {**words, **GATE_RULES}
+
+
+GATE_SUITES = (CONTINUITY_SUITE, DUPLICATES_SUITE)  # checks the gate makes across reports, after the GX run
+
+
+def standing_results(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> pd.DataFrame:
+    """The check results that stand for the warehouse as it is, once per report: for the row
+    that counts each content (never a byte-identical copy, never a superseded content), the
+    results of the run that parsed it, and of the gate's checks across reports (continuity,
+    duplicates) those of the latest run that made them since. Earlier results are history,
+    kept in ``dq_results``. With ``run_id``: only the standing results that run made.
+    Columns: those of ``dq_results``, plus ``report_status`` and ``source_file``."""
+    gate = ", ".join(f"'{s}'" for s in GATE_SUITES)
+    return con.execute(
+        f"""
+        WITH counted AS (
+            SELECT report_id, run_id AS parsed_in, ingested_at, status AS report_status, source_file FROM reports
+            WHERE status <> 'superseded' AND duplicate_of IS DISTINCT FROM report_id
+        ), gate_latest AS (
+            SELECT report_id, suite, arg_max(run_id, validated_at) AS run_id FROM dq_results
+            WHERE suite IN ({gate}) GROUP BY report_id, suite
+        )
+        SELECT d.*, c.report_status, c.source_file FROM dq_results d
+        JOIN counted c USING (report_id)
+        LEFT JOIN gate_latest g ON g.report_id = d.report_id AND g.suite = d.suite
+        WHERE CASE WHEN d.suite IN ({gate}) THEN d.run_id = g.run_id AND d.validated_at >= c.ingested_at
+                   ELSE d.run_id = c.parsed_in END
+          AND (?::VARCHAR IS NULL OR d.run_id = ?)
+        ORDER BY c.source_file, d.validated_at, d.suite, d.expectation
+        """,
+        [run_id, run_id],
+    ).df()
+
+
+def warning_results(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> pd.DataFrame:
+    """The failed non-blocking checks of the reports that stay loaded ('loaded', 'partial'), one
+    per result (a warning of a report held by several files, or read from several copies of
+    one agency-year, is one warning). The one definition of "the warnings": what the CLI
+    counts for its run (``run_id``) and what the dashboard lists (all standing ones)."""
+    found = standing_results(con, run_id)
+    return found[
+        (found["severity"] == "warning") & ~found["success"] & found["report_status"].isin(["loaded", "partial"])
+    ].reset_index(drop=True)
 
 
 def check_continuity(con: duckdb.DuckDBPyConnection, agency_ids: set[str], run_id: str) -> list[tuple[str, str, str]]:

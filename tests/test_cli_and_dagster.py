@@ -65,15 +65,19 @@ def test_ingest_prints_summary_and_paths(tmp_path, monkeypatch, capsys):
     assert main(["ingest", "--raw-dir", str(raw), "--warehouse", str(warehouse)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"gongkai ingest: 7 files seen in {raw}, 6 processed, 1 unchanged (skipped)"
-    assert lines[1] == "  loaded 4, partial 1, quarantined 0, failed 0, duplicate 1"
+    assert lines[1] == "  loaded 4, partial 1, quarantined 0, failed 0, duplicate 2"  # every file counted
     assert lines[2] == (
         "  partial     003_6e817ece59bf6a07.txt: 二、主动公开政府信息情况: check non_negative_count (件数不得为负) "
         "fails for 规章 / 本年废止件数 = -1 (printed at line 60)"
     )
     assert lines[3] == (
+        "  duplicate   000_copy.txt: byte-identical copy of 000_4878a5074e723ab1.txt: the same content under "
+        "another name, counted once"
+    )
+    assert lines[4] == (
         "  duplicate   001_copy.txt: duplicate of 001_3e089bbee027005d.txt (same agency, year and numbers)"
     )
-    assert lines[4] == "  4 non-blocking warnings (narrative, plausibility, continuity...): see the dashboard"
+    assert lines[5] == "  4 non-blocking warnings (narrative, plausibility, continuity...): see the dashboard"
     assert lines[-2] == f"dashboard:  {warehouse.parent / 'dq_site' / 'index.html'}  (open in a browser)"
     assert lines[-1].startswith(f"data docs:  {warehouse.parent / 'dq_docs' / 'index.html'}")
     # the committed instance config: no telemetry, one ingest run at a time

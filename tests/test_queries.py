@@ -9,13 +9,14 @@ QUERIES = sorted((Path(__file__).resolve().parents[1] / "warehouse" / "queries")
 
 # Rows each query returns on the five seeds: one per loaded or partial report (01, 04), per
 # applicant type (02: the six columns summed into 总计), per refusal reason printed non-zero (03, see below), per
-# problem report (05: 003 alone).
+# problem report (05: 003 alone), per file (06).
 ROW_COUNTS = {
     "01_applications_by_agency_year.sql": 5,
     "02_applicant_mix.sql": 6,
     "03_refusal_reasons.sql": 5,
     "04_review_litigation_outcomes.sql": 5,
     "05_quarantine_and_failures.sql": 1,
+    "06_every_file.sql": 5,
 }
 
 

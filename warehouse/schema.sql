@@ -1,8 +1,13 @@
 -- gongkai warehouse contract (see ../shared/DESIGN.md). Executed on every build; idempotent.
 -- Dimension contents are loaded from pipeline/form.py, never typed here.
 
+-- One row per file: every file in the raw folder has one row that is not 'superseded' (a
+-- byte-identical copy of another file too: 'duplicate', duplicate_of = its own report_id), and
+-- so has every file removed since (present = false, its facts kept). 'superseded' rows are the
+-- earlier contents of a file that changed. Facts are keyed by report_id (the content), so a
+-- content held by several files is counted once: by the one row of it that is not a copy.
 CREATE TABLE IF NOT EXISTS reports (
-    report_id      VARCHAR PRIMARY KEY,   -- sha256 of the file content
+    report_id      VARCHAR NOT NULL,      -- sha256 of the file content
     source_file    VARCHAR NOT NULL,      -- path relative to the raw folder
     file_type      VARCHAR NOT NULL,
     agency_id      VARCHAR,
@@ -16,11 +21,15 @@ CREATE TABLE IF NOT EXISTS reports (
     run_id         VARCHAR,
     tables_loaded  VARCHAR[],
     tables_quarantined VARCHAR[],
-    duplicate_of   VARCHAR,
+    duplicate_of   VARCHAR,               -- duplicate: the report_id whose facts count (its own for a byte-identical copy)
     encoding       VARCHAR,
     file_size      BIGINT,
     file_mtime     TIMESTAMP,
-    numbers_hash   VARCHAR                -- fingerprint of every number read (tells copies from re-issues)
+    numbers_hash   VARCHAR,               -- fingerprint of every number read (tells copies from re-issues)
+    present        BOOLEAN NOT NULL DEFAULT true,  -- the file is in the raw folder (as of the last run that wrote)
+    last_seen      TIMESTAMP,             -- the last run that wrote the warehouse found the file in the raw folder
+    missing_since  TIMESTAMP,             -- the run that found the file gone (NULL while present)
+    PRIMARY KEY (source_file, report_id)
 );
 -- Additive: why the agency is the name as printed, not a full official name (a short form such
 -- as 市财政局 whose place the document does not name); NULL when complete. Warned (suite identity).
@@ -208,12 +217,13 @@ SELECT
     rl.reviews, rl.reviews_corrected,
     rl.reviews_corrected / nullif(rl.reviews - rl.reviews_pending, 0)       AS review_correction_rate,
     rl.lawsuits, rl.lawsuits_corrected,
-    rl.lawsuits_corrected / nullif(rl.lawsuits - rl.lawsuits_pending, 0)    AS litigation_correction_rate
+    rl.lawsuits_corrected / nullif(rl.lawsuits - rl.lawsuits_pending, 0)    AS litigation_correction_rate,
+    r.source_file, r.present   -- the file that counts the report, and whether it is still in the raw folder
 FROM reports r
 JOIN dim_agency a USING (agency_id)
 LEFT JOIN apps USING (report_id)
 LEFT JOIN rl USING (report_id)
-WHERE r.status IN ('loaded', 'partial');
+WHERE r.status IN ('loaded', 'partial');   -- one row per report: a byte-identical copy is 'duplicate'
 
 -- What the last load applied, so that a run notices when it must re-apply something even
 -- though no raw file changed (e.g. an analyst edited data/agencies.csv).
