@@ -30,7 +30,7 @@ import pypdfium2 as pdfium
 from pipeline.document import Document, Row, UnreadableFile
 from pipeline.parse.values import is_value, normalize
 from pipeline.readers.pdf_geometry import Word as _Word
-from pipeline.readers.pdf_geometry import page_chars, page_edges, ruled_tables, words
+from pipeline.readers.pdf_geometry import page_chars, page_codes, page_edges, ruled_tables, text_lines, words
 
 _START = re.compile(r"第二十条|申请人情况|本列数据的勾稽关系")
 _END = re.compile(r"存在的主要问题|主要问题及改进")
@@ -97,11 +97,15 @@ def _group_lines(words: list[_Word]) -> list[_Line]:
     """Words into printed lines by their vertical centre; each line's words left to right
     (what reads a line word by word must not depend on a tenth of a point between centres)."""
     lines: list[_Line] = []
+    total = 0.0  # the sum of the last line's word centres: its mean, without a pass per word
     for word in sorted(words, key=lambda w: (w.mid, w.x0)):
-        if lines and abs(word.mid - lines[-1].mid) <= max(2.0, (word.bottom - word.top) * 0.3):
+        mid = word.mid
+        if lines and abs(mid - total / len(lines[-1].words)) <= max(2.0, (word.bottom - word.top) * 0.3):
             lines[-1].words.append(word)
+            total += mid
         else:
             lines.append(_Line([word]))
+            total = mid
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
     return lines
@@ -357,16 +361,17 @@ class _Page:
     lines: list[tuple[str, bool]]
 
 
-def _read_page(page: pdfium.PdfPage, number: int) -> _Page:
+def _read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, codes: list[int], number: int, full: bool) -> _Page:
+    """A table page (``full``) is read character by character, for the geometry of its
+    tables; any other page only as lines of text (from pdfium's own line breaks)."""
     height = page.get_height()
-    textpage = page.get_textpage()
-    try:
-        chars = page_chars(textpage, height)
-    finally:
-        textpage.close()
+    if not full:
+        lines = text_lines(textpage, height, codes)
+        return _Page(number, height, [], [], [(text, _in_band(base, height)) for base, text in lines])
+    chars = page_chars(textpage, height, codes)
     found = [w for line in words(chars) for w in line]
-    lines = _group_lines(found)
-    return _Page(number, height, chars, found, [(line.text, _in_band(line.mid, height)) for line in lines])
+    grouped = _group_lines(found)
+    return _Page(number, height, chars, found, [(line.text, _in_band(line.mid, height)) for line in grouped])
 
 
 def _table_page(page: _Page, edges: list[dict], repeated: set[str]) -> list[Row]:
@@ -390,19 +395,33 @@ def _table_page(page: _Page, edges: list[dict], repeated: set[str]) -> list[Row]
     return [row for _, row in items]
 
 
+def load(pdf: pdfium.PdfDocument) -> tuple[list[_Page], dict[int, list[dict]]]:
+    """Every page's lines, and for the table pages (by index) their characters and ruling
+    lines. Raises UnreadableFile for a scan (no text layer)."""
+    handles = list(pdf)
+    textpages = [page.get_textpage() for page in handles]
+    try:
+        codes = [page_codes(textpage) for textpage in textpages]
+        table_pages = _table_pages([["".join(chr(c) for c in page if c > 32)] for page in codes])
+        pages = [
+            _read_page(handles[i], textpages[i], codes[i], i + 1, full=i in table_pages) for i in range(len(handles))
+        ]
+        if sum(len(normalize(text)) for page in pages for text, _ in page.lines) < _MIN_TEXT:
+            raise UnreadableFile("no text layer (scanned)")
+        return pages, {i: page_edges(handles[i], pages[i].height) for i in table_pages}
+    finally:
+        for textpage in textpages:
+            textpage.close()
+        for page in handles:
+            page.close()
+
+
 def read(data: bytes) -> Document:
     """PDF bytes -> Document. Raises UnreadableFile for scans, damaged and non-PDF files."""
     pdf = _open(data)
     try:
-        handles = list(pdf)
-        pages = [_read_page(page, number) for number, page in enumerate(handles, start=1)]
+        pages, edges = load(pdf)
         meta = _metadata(pdf)
-        if sum(len(normalize(text)) for page in pages for text, _ in page.lines) < _MIN_TEXT:
-            raise UnreadableFile("no text layer (scanned)")
-        table_pages = _table_pages([[text for text, _ in page.lines] for page in pages])
-        edges = {i: page_edges(handles[i], pages[i].height) for i in table_pages}
-        for page in handles:
-            page.close()
     finally:
         pdf.close()
     bands = Counter(_furniture_key(text) for page in pages for text in {t for t, in_band in page.lines if in_band})

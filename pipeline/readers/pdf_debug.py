@@ -14,7 +14,7 @@ from pathlib import Path
 import pdfplumber
 
 from pipeline.readers import pdf
-from pipeline.readers.pdf_geometry import page_edges, ruled_tables
+from pipeline.readers.pdf_geometry import ruled_tables
 
 RESOLUTION = 110
 
@@ -24,18 +24,14 @@ def draw(path: Path, out_dir: Path) -> list[Path]:
     data = path.read_bytes()
     document = pdf._open(data)
     try:
-        handles = list(document)
-        pages = [pdf._read_page(page, number) for number, page in enumerate(handles, start=1)]
-        table_pages = pdf._table_pages([[text for text, _ in page.lines] for page in pages])
-        found = {}
-        for i in table_pages:
-            tables = ruled_tables(page_edges(handles[i], pages[i].height), pages[i].chars)
-            outside = [w for w in pages[i].words if not any(t.holds((w.x0 + w.x1) / 2, w.mid) for t in tables)]
-            found[i] = (tables, outside)
-        for page in handles:
-            page.close()
+        pages, edges = pdf.load(document)
     finally:
         document.close()
+    found = {}
+    for i, page_edges in edges.items():
+        tables = ruled_tables(page_edges, pages[i].chars)
+        outside = [w for w in pages[i].words if not any(t.holds((w.x0 + w.x1) / 2, w.mid) for t in tables)]
+        found[i] = (tables, outside)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with pdfplumber.open(io.BytesIO(data)) as plumber:

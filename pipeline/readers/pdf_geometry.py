@@ -48,7 +48,7 @@ class Word:
 Char = tuple[str, float, float, float, float, float]
 
 
-def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
+def page_chars(textpage: pdfium.PdfTextPage, height: float, codes: list[int] | None = None) -> list[Char]:
     """Every printed character of a page: its advance width from pdfium's loose box, and a
     vertical extent set on its baseline, of the loose box's height.
 
@@ -61,8 +61,7 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
     x, y = ctypes.c_double(), ctypes.c_double()
     found: list[tuple[int, str, float, float, float, float, float]] = []
     get_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
-    codes = _codes(handle)
-    for i, code in enumerate(codes):
+    for i, code in enumerate(_codes(handle) if codes is None else codes):
         if code <= 32 or code in (0xFFFE, 0xFFFF, 0x3000, 0xA0):
             if code not in (32, 0x3000, 0xA0) or raw.FPDFText_IsGenerated(handle, i):
                 continue
@@ -82,6 +81,44 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
             left, right, size = _tight(handle, i, origin, typical)
         chars.append((text, left, right, base - 0.85 * size, base + 0.15 * size, base))
     return chars
+
+
+def text_lines(textpage: pdfium.PdfTextPage, height: float, codes: list[int]) -> list[tuple[float, str]]:
+    """(baseline, text) of each printed line, top to bottom: for pages without tables, where
+    only the lines matter. A character's origin places it (one call, where ``page_chars``
+    makes two); the spaces between words are pdfium's, each kept after the character before
+    it. Characters are ordered by position, not by the order the PDF draws them (LibreOffice
+    draws a line's quotation marks after its text)."""
+    handle = textpage.raw
+    x, y = ctypes.c_double(), ctypes.c_double()
+    placed: list[tuple[float, float, int, str]] = []  # (baseline, x, order, text)
+    last: tuple[float, float] | None = None
+    for i, code in enumerate(codes):
+        if code in (32, 0x3000, 0xA0):
+            if last is not None:
+                placed.append((last[1], last[0] + 1e-3, i, " "))
+        elif code > 32 and code not in (0xFFFE, 0xFFFF):
+            raw.FPDFText_GetCharOrigin(handle, i, x, y)
+            last = (x.value, height - y.value)
+            placed.append((last[1], last[0], i, chr(code)))
+        else:
+            last = None  # a line break: a space after it belongs to no character
+    lines: list[list[tuple[float, float, int, str]]] = []
+    for c in sorted(placed):
+        if lines and c[0] <= lines[-1][-1][0] + Y_TOLERANCE:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    out = []
+    for line in lines:
+        text = " ".join("".join(c[3] for c in sorted(line, key=itemgetter(1, 2))).split())
+        if text:
+            out.append((line[0][0], text))
+    return out
+
+
+def page_codes(textpage: pdfium.PdfTextPage) -> list[int]:
+    return _codes(textpage.raw)
 
 
 def _codes(handle) -> list[int]:
@@ -353,5 +390,29 @@ def _table(cells: list[tuple[float, float, float, float]], chars: list[Char]) ->
 
 def _cell_text(chars: list[Char]) -> str:
     """A cell's text: its lines joined without a break (a label wrapped in its cell is one
-    label), the words of a line with a space."""
-    return "".join(" ".join(w.text for w in line) for line in words(chars)).strip()
+    label), the words of a line with a space (the rule of ``words``, without building words:
+    a page has hundreds of cells)."""
+    lines: list[list[Char]] = []
+    last = -1e9
+    for c in sorted(chars, key=_BASELINE):
+        if c[5] <= last + Y_TOLERANCE:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+        last = c[5]
+    parts = []
+    for line in lines:
+        line.sort(key=_LEFT)
+        text: list[str] = []
+        x1 = base = 0.0
+        gap = False
+        for ch, left, right, _, _, baseline in line:
+            if ch == " ":
+                gap = True
+                continue
+            if text and (gap or left > x1 + X_TOLERANCE or abs(baseline - base) > Y_TOLERANCE):
+                text.append(" ")
+            text.append(ch)
+            x1, base, gap = right, baseline, False
+        parts.append("".join(text))
+    return "".join(parts).strip()
