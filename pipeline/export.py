@@ -46,6 +46,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from pipeline import form
 
@@ -448,8 +451,6 @@ def _sheet_names(table: str, n_rows: int) -> list[str]:
 
 def write_xlsx(con: duckdb.DuckDBPyConnection, out: Path, counts: dict[str, int]) -> dict[str, str]:
     """One workbook: a contents sheet (目录), then a sheet per table with Chinese headers."""
-    from openpyxl import Workbook
-
     _register_labels(con)
     workbook = Workbook(write_only=True)
     contents = workbook.create_sheet("目录")
@@ -478,15 +479,16 @@ def _rows(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
 
 
 def _cell(sheet, value: object) -> object:
-    """Text stays text: a string cell is written as a string even when it begins with '=' (a
-    title from the open web must never become a formula), minus the control characters XML
-    cannot hold."""
+    """Text stays text: a string that begins with '=' is written as a string cell, never as a
+    formula (a title from the open web must not run in a spreadsheet); the control characters
+    XML cannot hold become U+FFFD. Other values go as they are (the cheap path: millions of cells)."""
     if not isinstance(value, str):
         return value
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if not value.startswith("="):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell
 

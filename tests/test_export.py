@@ -360,3 +360,26 @@ def test_cli_export(warehouse, tmp_path, capsys):
     assert "  fact_proactive_disclosure               92 rows  gongkai.xlsx" in out
     assert main(["export", "--warehouse", str(tmp_path / "none.duckdb"), str(tmp_path / "y")]) == 1
     assert "no warehouse at" in capsys.readouterr().err
+
+
+def test_a_content_held_by_two_files_is_exported_once(warehouse, tmp_path):
+    """reports has a row per file: a byte-identical copy is a second row of one report_id. The
+    labels that need the report's template must not double that report's cells."""
+    copy = tmp_path / "copies.duckdb"
+    shutil.copyfile(warehouse, copy)
+    with duckdb.connect(str(copy)) as db:
+        db.execute(
+            "INSERT INTO reports SELECT * REPLACE ('copy_of_005.txt' AS source_file, 'duplicate' AS status) "
+            "FROM reports WHERE source_file = '005_constructed_2020_tangyin_county.txt'"
+        )
+        (rid,) = db.execute("SELECT report_id FROM reports WHERE source_file = 'copy_of_005.txt'").fetchall()[0]
+        (cells,) = db.execute("SELECT count(*) FROM fact_proactive_disclosure WHERE report_id = ?", [rid]).fetchall()[0]
+    done = ex.export(copy, tmp_path / "csv", "csv")
+    assert done.rows["reports"] == 27 and done.rows["fact_proactive_disclosure"] == 92
+    read = _csv(tmp_path / "csv", "fact_proactive_disclosure")
+    with duckdb.connect() as db:
+        assert db.execute(f"SELECT count(*) FROM {read}").fetchall() == [(92,)]
+        assert db.execute(f'SELECT count(*) FROM {read} WHERE "报告编号" = ?', [rid]).fetchall() == [(cells,)]
+        assert db.execute(
+            f'SELECT "事项" FROM {read} WHERE "报告编号" = ? AND "事项代码" = \'normative_document\' LIMIT 1', [rid]
+        ).fetchall() == [("规范性文件",)]
