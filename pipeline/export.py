@@ -280,8 +280,10 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]
 
 
 def _exact_text(expr: str) -> str:
-    """A DECIMAL's exact digits without the stored scale's trailing zeros (10027.0000000000 → 10027)."""
-    return f"rtrim(rtrim(CAST({expr} AS VARCHAR), '0'), '.')"
+    """A DECIMAL's exact digits without the stored scale's trailing zeros (10027.0000000000 →
+    10027); zeros before the point are digits (a scale-0 DECIMAL 100 stays 100)."""
+    text = f"CAST({expr} AS VARCHAR)"
+    return f"CASE WHEN contains({text}, '.') THEN rtrim(rtrim({text}, '0'), '.') ELSE {text} END"
 
 
 def _tables_list(expr: str) -> str:

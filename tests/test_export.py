@@ -255,6 +255,19 @@ def test_csv_numbers_are_the_exact_digits(exports, con):
     ]
 
 
+def test_exact_text_drops_only_the_scales_zeros():
+    values = "(100::DECIMAL(18, 0)), (100::DECIMAL(38, 10)), (-0.5::DECIMAL(38, 10)), (0::DECIMAL(38, 10)), (NULL)"
+    with duckdb.connect() as db:
+        texts = db.execute(f"SELECT {ex._exact_text('v')} FROM (VALUES {values}) t(v)").fetchall()
+    assert texts == [("100",), ("100",), ("-0.5",), ("0",), (None,)]
+    assert [ex._digits(Decimal(v)) for v in ("100", "100.0000000000", "-0.5000", "0E-10")] == [
+        "100",
+        "100",
+        "-0.5",
+        "0",
+    ]
+
+
 def test_csv_reports_and_checks_name_statuses_and_rules_in_chinese(exports, con):
     out = exports["csv"].directory
     reports = con.execute(
