@@ -206,6 +206,21 @@ def test_quality_page_lists_every_suite_and_result(site):
     assert links and all(not re.match(r"[a-z]+:", link) for link in links), links
 
 
+def test_quality_page_of_an_empty_warehouse():
+    import duckdb
+
+    from pipeline import warehouse
+    from pipeline.dashboard import pages, quality_pages
+
+    with duckdb.connect() as con:
+        warehouse.apply_schema(con)
+        data = pages.load(con)
+    html = quality_pages.quality_page(data, load_suites(), "now", None)
+    assert '<p id="results-summary">0 results of 0 expectations: 0 passed, 0 failed.</p>' in html
+    assert "No validation results yet." in html and "Great Expectations Data Docs: not built yet" in html
+    assert html.count('<div class="suite" id="suite-') == len(load_suites())  # the suites, all the same
+
+
 def _can_unshare() -> list[str]:
     """A prefix that runs a command without network (a namespace of its own), if this machine allows it."""
     for prefix in (["unshare", "-n"], ["unshare", "-rn"]):

@@ -158,7 +158,7 @@ def _failures_section(data: pages.Data, latest: pd.DataFrame) -> str:
         for r in failing.itertuples(index=False)
     ]
     table = pages._table(["check", "severity", "file", "table", "details", "cells"], rows, "failures")
-    empty = "<p>Every result passed.</p>" if not rows else ""
+    empty = "" if rows else ("<p>Every result passed.</p>" if len(latest) else "<p>No validation results yet.</p>")
     return (
         f'<h2 id="failures">未通过的结果 · Failing results ({len(rows)})</h2>'
         f'<div id="failures-table">{table}{empty}</div>'
