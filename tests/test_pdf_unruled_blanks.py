@@ -53,6 +53,33 @@ def test_a_row_with_one_number_keeps_its_column(tmp_path, template):
     assert row == [(first[1], ""), (second[1], "7"), (third[1], "")]
 
 
+@pytest.mark.parametrize("template", ["2021", "2019"])
+def test_a_section_whose_rows_all_lack_a_number_is_placed_by_its_header(tmp_path, template):
+    """第二十条（一）: neither row prints three numbers, so no row shows where the columns
+    are; the header words over them (本年制发件数 本年废止件数 现行有效件数) do."""
+    case = _case(0, template)
+    proactive = case.report.tables["proactive_disclosure"]
+    rows = list(dict.fromkeys(k[0] for k in proactive))[:2]
+    first, second = ([k for k in proactive if k[0] == row] for row in rows)
+    _blank(proactive, [first[1], second[0]])
+    proactive[first[0]], proactive[first[2]] = Printed("12", 12), Printed("3", 3)
+    proactive[second[1]], proactive[second[2]] = Printed("5", 5), Printed("40", 40)
+    parsed = _read(case, tmp_path)
+    read = parsed.tables["proactive_disclosure"]
+    assert read.problems == []
+    assert compare(proactive, read.cells) == []
+    assert [(c.col, c.raw) for c in read.cells if c.row == rows[0]] == [
+        (first[0][1], "12"),
+        (first[1][1], ""),
+        (first[2][1], "3"),
+    ]
+    assert [(c.col, c.raw) for c in read.cells if c.row == rows[1]] == [
+        (second[0][1], ""),
+        (second[1][1], "5"),
+        (second[2][1], "40"),
+    ]
+
+
 def test_a_review_column_blank_in_every_row_is_known_from_its_header(tmp_path):
     case = _case(0, "2021")
     review = case.report.tables["review_litigation"]

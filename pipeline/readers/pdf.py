@@ -275,6 +275,81 @@ def _join_sparse_rows(
             blocks[nearest[0]] = sorted([*blocks[nearest[0]], i])
 
 
+def _header_rows(
+    lines: list[_Line], trailing: list[list[_Word]], owner: dict, pitch: float
+) -> dict[int, tuple[str, list[str], int, int]]:
+    """Rows of fewer than three numbers under a header line, placed by the header's words.
+
+    A 第二十条 section of two rows (规章, 规范性文件) where no row prints all three numbers
+    gives no block whose numbers show the columns; its header does (本年制发件数 本年废止件数
+    现行有效件数). Each number goes to the header word standing over it: its extent overlaps
+    that word's, and that word's centre is the nearest. When any number stands under no
+    header word, or two numbers under one, the rows stay text (the recognizer then reads or
+    quarantines them); a number is never put in a column by guess.
+    Returns line index -> (label, cells, table number among these, row number)."""
+    out: dict[int, tuple[str, list[str], int, int]] = {}
+    table = 0
+    i = 0
+    while i < len(lines):
+        rows = []
+        j = i + 1
+        while j < len(lines) and j not in owner and trailing[j] and lines[j].mid - lines[j - 1].mid <= 2.5 * pitch:
+            rows.append(j)
+            j += 1
+        if trailing[i] or i in owner or not rows or all(len(trailing[k]) >= 3 for k in rows):
+            i += 1
+            continue
+        labels = [w for k in rows for w in lines[k].words if all(w is not v for v in trailing[k])]
+        label_right = max((w.x1 for w in labels), default=0.0)
+        columns = [w for w in _header_words(lines, trailing, owner, i, pitch) if w.x0 > label_right]
+        leftmost = min(w.x0 for k in rows for w in trailing[k])
+        if columns and columns[0].x1 < leftmost:
+            columns = columns[1:]  # the label column's header (信息内容), left of every number
+        placed = {k: _under(trailing[k], columns) for k in rows} if len(columns) >= 2 else {}
+        if placed and all(placed.values()):
+            table += 1
+            for r, k in enumerate(rows, start=1):
+                label = " ".join(w.text for w in lines[k].words if all(w is not v for v in trailing[k]))
+                out[k] = (label, placed[k], table, r)
+        i = j
+    return out
+
+
+def _header_words(lines: list[_Line], trailing: list[list[_Word]], owner: dict, last: int, pitch: float) -> list[_Word]:
+    """A header's column words, left to right: the lines without numbers ending at ``last``,
+    each within 1.3 line heights of the next (a caption stands further off), with the words of
+    a header wrapped in its cell (上一年项目数 / 量) joined into one extent."""
+    first = last
+    while (
+        first > 0
+        and not trailing[first - 1]
+        and first - 1 not in owner
+        and lines[first].mid - lines[first - 1].mid <= 1.3 * pitch
+        and last - first < 3
+    ):
+        first -= 1
+    columns: list[_Word] = []
+    for w in sorted((w for k in range(first, last + 1) for w in lines[k].words), key=lambda w: w.x0):
+        if columns and w.x0 < columns[-1].x1:
+            c = columns[-1]
+            columns[-1] = _Word(c.text + w.text, c.x0, max(c.x1, w.x1), min(c.top, w.top), max(c.bottom, w.bottom))
+        else:
+            columns.append(w)
+    return columns
+
+
+def _under(numbers: list[_Word], columns: list[_Word]) -> list[str] | None:
+    """The cells of a row whose numbers each stand under one header word, or None."""
+    cells = [""] * len(columns)
+    for w in numbers:
+        centre = (w.x0 + w.x1) / 2
+        k = min(range(len(columns)), key=lambda k: abs((columns[k].x0 + columns[k].x1) / 2 - centre))
+        if not (w.x0 < columns[k].x1 and columns[k].x0 < w.x1) or cells[k]:
+            return None
+        cells[k] = w.text
+    return cells
+
+
 def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[float, Row]]:
     """Lines outside ruled tables -> text rows, and grid rows for position-read tables.
 
@@ -325,8 +400,13 @@ def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[floa
             if values[i] or not close or max(w.x1 for w in lines[i].words) >= first_column:
                 break
             owner[i], previous = (b, last), i
+    headed = _header_rows(lines, trailing, owner, pitch)
     for i, line in enumerate(lines):
-        if i not in owner:
+        if i in headed:
+            label, cells, table, r = headed[i]
+            where = f"page {page} table {first_table + len(blocks) + table} row {r}"
+            out.append((line.top, Row((label, *cells), where=where, page=page, grid=True)))
+        elif i not in owner:
             out.append((line.top, Row((line.text,), where=f"page {page} line {i + 1}", page=page)))
     for b, block in enumerate(blocks):
         value_rows = [i for i in block if values[i]]
