@@ -311,8 +311,8 @@ def test_what_a_file_is_comes_from_its_first_bytes(head, found):
 
 
 def test_an_ingest_run_records_each_hostile_file_as_failed_and_loads_the_rest(tmp_path):
-    """The CLI's run (the Dagster job, few files: the single-worker path) over the five seeds
-    and three hostile files: each hostile file is a `failed` report with its reason."""
+    """The CLI's run (the Dagster job; one worker, the path `gongkai ingest` takes on a few
+    files) over the five seeds and three hostile files: each is a `failed` report with its reason."""
     import duckdb
 
     from pipeline.cli import run_ingest
@@ -322,7 +322,7 @@ def test_an_ingest_run_records_each_hostile_file_as_failed_and_loads_the_rest(tm
     docx_inflating_its_body(raw / "bomb.docx", 300)
     pdf_of_pages(raw / "pages.pdf", 3000)
     nested_html(raw / "deep.html", 100_000)
-    summary, _, _ = run_ingest(raw, tmp_path / "gongkai.duckdb", ephemeral=True)
+    summary, _, _ = run_ingest(raw, tmp_path / "gongkai.duckdb", workers=1, ephemeral=True)
     with duckdb.connect(str(tmp_path / "gongkai.duckdb"), read_only=True) as con:
         failed = dict(con.execute("SELECT source_file, reason FROM reports WHERE status = 'failed'").fetchall())
     assert failed == {
