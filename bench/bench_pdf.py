@@ -82,7 +82,8 @@ def main() -> None:
             "samples": sorted((ROOT / "data" / "raw").glob("*.pdf")),
             "real": sorted(REAL.glob("*.pdf")) if REAL.is_dir() else [],
         }
-        print(f"{'files':10} {'n':>4} {'pages':>6} {'pdfium text/s':>14} {'read/s':>8} {'read+parse/s':>13} {'ratio':>6}")
+        header = ("files", "n", "pages", "pdfium text/s", "read/s", "read+parse/s", "ratio")
+        print("{:10} {:>4} {:>6} {:>14} {:>8} {:>13} {:>6}".format(*header))
         for name, files in sets.items():
             if not files:
                 continue

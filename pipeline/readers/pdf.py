@@ -238,13 +238,39 @@ def _share_columns(
         right = max(label_right_of[b - 1], label_right_of[b])
         between = range(blocks[b - 1][-1] + 1, blocks[b][0])
         labels_only = all(
-            _aligned(trailing[i], above, right)
-            if trailing[i]
-            else all(w.x1 <= right + 1 for w in lines[i].words)
+            _aligned(trailing[i], above, right) if trailing[i] else all(w.x1 <= right + 1 for w in lines[i].words)
             for i in between
         )
         if labels_only:
             columns_of[b] = above
+
+
+def _continue_columns(
+    first: list[int],
+    columns_of: list[list[float]],
+    label_right: float,
+    lines: list[_Line],
+    trailing: list[list[_Word]],
+    before: list[float] | None,
+) -> None:
+    """A table continued at the top of a page without its header: its first block takes the
+    columns of the last block on the page before when its own are all among them (a column
+    its rows leave blank has no number to show it here, and no header word either), and no
+    line above it on this page is more than a label beside its rows (a header or a caption
+    starts another table)."""
+    own = columns_of[0]
+    if not before or len(own) >= len(before):
+        return
+    if any(min(abs(c - d) for d in before) > _tolerance(before) for c in own):
+        return
+    beside = all(
+        _aligned(trailing[i], before, label_right)
+        if trailing[i]
+        else all(w.x1 <= label_right + 1 for w in lines[i].words)
+        for i in range(0, first[0])
+    )
+    if beside:
+        columns_of[0] = before
 
 
 def _join_sparse_rows(
@@ -350,13 +376,15 @@ def _under(numbers: list[_Word], columns: list[_Word]) -> list[str] | None:
     return cells
 
 
-def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[float, Row]]:
+def _unruled(lines: list[_Line], page: int, first_table: int, carry: dict) -> list[tuple[float, Row]]:
     """Lines outside ruled tables -> text rows, and grid rows for position-read tables.
 
     A block of lines printing three or more numbers in columns is a table; its columns are
     where its numbers stand, and where its header prints a column no row fills. A line with
     fewer numbers inside such a block is one of its rows when each number stands under a
-    column (a row with blank cells); its numbers are placed by column, never shifted."""
+    column (a row with blank cells); its numbers are placed by column, never shifted.
+    ``carry`` holds the last block's columns from the page before (``carry["columns"]``): a
+    table continued on this page without its header takes them (see ``_continue_columns``)."""
     out: list[tuple[float, Row]] = []
     trailing = [_value_words(line) for line in lines]
     values = [vals if len(vals) >= 3 else [] for vals in trailing]
@@ -378,6 +406,11 @@ def _unruled(lines: list[_Line], page: int, first_table: int) -> list[tuple[floa
         columns_of.append(_header_columns(columns, _header_lines(lines, values, block[0], pitch), labels))
         label_right_of.append(max((w.x1 for w in labels), default=min(w.x0 for i in block for w in values[i])))
     _share_columns(blocks, columns_of, label_right_of, lines, trailing)
+    if blocks:
+        _continue_columns(blocks[0], columns_of, label_right_of[0], lines, trailing, carry.get("columns"))
+        carry["columns"] = columns_of[-1]
+    else:
+        carry["columns"] = None
     _join_sparse_rows(blocks, columns_of, label_right_of, lines, trailing, values, pitch)
     owner: dict[int, tuple[int, int]] = {}  # line index -> (block, value line)
     for b, block in enumerate(blocks):
@@ -454,8 +487,9 @@ def _read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, codes: list[i
     return _Page(number, height, chars, found, [(line.text, _in_band(line.mid, height)) for line in grouped])
 
 
-def _table_page(page: _Page, edges: list[dict], repeated: set[str]) -> list[Row]:
-    """One table page: ruled tables by their ruling lines, the rest by word positions."""
+def _table_page(page: _Page, edges: list[dict], repeated: set[str], carry: dict) -> list[Row]:
+    """One table page: ruled tables by their ruling lines, the rest by word positions
+    (``carry``: what a table continued from the page before brings, see ``_unruled``)."""
     items: list[tuple[float, Row]] = []
     tables = ruled_tables(edges, page.chars)
     for t_index, table in enumerate(tables, start=1):
@@ -470,7 +504,7 @@ def _table_page(page: _Page, edges: list[dict], repeated: set[str]) -> list[Row]
         for line in _group_lines(outside)
         if not (_in_band(line.mid, page.height) and _is_furniture(line.text, repeated))
     ]
-    items.extend(_unruled(lines, page.number, len(tables) + 1))
+    items.extend(_unruled(lines, page.number, len(tables) + 1, carry))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
 
@@ -507,9 +541,10 @@ def read(data: bytes) -> Document:
     bands = Counter(_furniture_key(text) for page in pages for text in {t for t, in_band in page.lines if in_band})
     repeated = {key for key, n in bands.items() if n >= 2 and len(pages) >= 2}
     rows: list[Row] = []
+    carry: dict = {}
     for index, page in enumerate(pages):
         if index in edges:
-            rows.extend(_table_page(page, edges[index], repeated))
+            rows.extend(_table_page(page, edges[index], repeated, carry))
             continue
         kept = [text for text, in_band in page.lines if not (in_band and _is_furniture(text, repeated))]
         rows.extend(

@@ -349,9 +349,7 @@ def _cells(intersections: dict) -> list[tuple[float, float, float, float]]:
                 (pt[0], pt[1], r[0], b[1])
                 for b in below
                 for r in right
-                if (r[0], b[1]) in intersections
-                and v_of[(r[0], b[1])] & v_of[r]
-                and h_of[(r[0], b[1])] & h_of[b]
+                if (r[0], b[1]) in intersections and v_of[(r[0], b[1])] & v_of[r] and h_of[(r[0], b[1])] & h_of[b]
             ),
             None,
         )
