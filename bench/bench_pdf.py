@@ -5,7 +5,9 @@ text of the same PDFs, measured side by side in one run. The files: N distinct g
 reports (every layout family that has a PDF form, ruled and unruled tables, page breaks,
 random agencies and years: tools/layouts) plus the bundled sample PDFs and the real
 published ones in ../shared/realworld when present. One process, one core; each figure is
-the best of ``--rounds`` passes over all files (the first pass also warms the caches).
+the best of ``--rounds`` passes over all files (the first pass also warms the caches), in
+CPU seconds of this process (``time.process_time``), so that other work on the machine
+does not move one column more than the other.
 
     .venv/bin/python bench/bench_pdf.py [-n 120] [--rounds 3]
 """
@@ -54,10 +56,10 @@ def read_and_parse(path: Path) -> int:
 def best_rate(files: list[Path], work: Callable[[Path], int], rounds: int) -> float:
     best = float("inf")
     for _ in range(rounds):
-        started = time.perf_counter()
+        started = time.process_time()
         for path in files:
             work(path)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return len(files) / best
 
 
