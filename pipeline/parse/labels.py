@@ -15,7 +15,8 @@ they cover, so the applicant column '其他' in a header never reads as the row 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.parse.values import normalize
@@ -35,8 +36,10 @@ SHORT = 2  # labels of at most this many characters count only in a row's own te
 EXACT_ONLY = 4  # labels of at most this many characters match only exactly ('予公开' is not 予以公开)
 
 
+@lru_cache(maxsize=16384)
 def core(text: str) -> str:
-    """The Chinese characters of a label or text, numbering and punctuation removed."""
+    """The Chinese characters of a label or text, numbering and punctuation removed. Cached:
+    the form's labels and a table's header cells are asked for again and again."""
     text = normalize(text)
     text = _NUMBERING.sub("", text)
     return "".join(_CJK.findall(text))
@@ -44,6 +47,14 @@ def core(text: str) -> str:
 
 def text_core(text: str) -> str:
     """Chinese characters of printed text (numbering stays: it is noise the alignment skips)."""
+    return _text_core(text) if len(text) <= _CACHED_TEXT else "".join(_CJK.findall(normalize(text)))
+
+
+_CACHED_TEXT = 400  # longer texts (a region's whole text) are not worth keeping
+
+
+@lru_cache(maxsize=16384)
+def _text_core(text: str) -> str:
     return "".join(_CJK.findall(normalize(text)))
 
 
@@ -56,6 +67,13 @@ class Label:
     core: str
     kind: str  # 'row' (carries values), 'group' (heading that may carry a subtotal), 'header'
     order: int  # position in the form, for rows and groups
+    # the distinct characters of ``core``, for the quick test ``find`` makes before aligning
+    chars: frozenset[str] = field(init=False, repr=False, compare=False)
+    counts: tuple[tuple[str, int], ...] = field(init=False, repr=False, compare=False)  # of each char
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "chars", frozenset(self.core))
+        object.__setattr__(self, "counts", tuple(Counter(self.core).items()))
 
 
 @dataclass(frozen=True)
@@ -86,32 +104,57 @@ def align(label: str, text: str) -> tuple[float, int, int, int]:
 
 @lru_cache(maxsize=65536)
 def _align(label: str, text: str) -> tuple[float, int, int, int]:
+    """The alignment's dynamic programme, one list per field of a cell (score, start, matched)
+    rather than a tuple per cell: it is the recognizer's innermost loop."""
     n = len(text)
-    # prev[j]: (score, start, matched) of aligning label[:i] ending just before text[j]
-    prev = [(0.0, j, 0) for j in range(n + 1)]
+    # prev_*[j]: score, start and matched of aligning label[:i] ending just before text[j]
+    prev_score = [0.0] * (n + 1)
+    prev_start = list(range(n + 1))
+    prev_matched = [0] * (n + 1)
     for i, ch in enumerate(label, start=1):
-        cur = [(-DROP * i, 0, 0)] * (n + 1)
+        score = [-DROP * i] + [0.0] * n
+        start = [0] * (n + 1)
+        matched = [0] * (n + 1)
         for j in range(1, n + 1):
-            best = (prev[j][0] - DROP, prev[j][1], prev[j][2])  # label char dropped in print
-            left = cur[j - 1]
-            if left[0] - NOISE > best[0]:
-                best = (left[0] - NOISE, left[1], left[2])  # printed char not in the label
-            if text[j - 1] == ch:
-                diag = prev[j - 1]
-                if diag[0] + 1 > best[0]:
-                    best = (diag[0] + 1, diag[1], diag[2] + 1)
-            cur[j] = best
-        prev = cur
-    end = max(range(n + 1), key=lambda j: (prev[j][0], -j))
-    score, start, matched = prev[end]
-    return score, start, end, matched
+            best, best_start, best_matched = prev_score[j] - DROP, prev_start[j], prev_matched[j]  # dropped
+            if score[j - 1] - NOISE > best:  # a printed character not in the label
+                best, best_start, best_matched = score[j - 1] - NOISE, start[j - 1], matched[j - 1]
+            if text[j - 1] == ch and prev_score[j - 1] + 1 > best:
+                best, best_start, best_matched = prev_score[j - 1] + 1, prev_start[j - 1], prev_matched[j - 1] + 1
+            score[j], start[j], matched[j] = best, best_start, best_matched
+        prev_score, prev_start, prev_matched = score, start, matched
+    end = 0  # the best score, at the earliest end
+    for j in range(1, n + 1):
+        if prev_score[j] > prev_score[end]:
+            end = j
+    return prev_score[end], prev_start[end], end, prev_matched[end]
+
+
+# find's answers by (label set, text). A table's rows are matched many times while it is read
+# (with the lines above, with the lines below, alone), and every report prints the same labels.
+# Keyed by the label set's identity, which cannot be reused while the entry holds the set.
+_FOUND: dict[tuple[int, str], tuple[tuple[Label, ...], tuple[Occurrence, ...]]] = {}
+_FOUND_MAX = 20000
 
 
 def find(labels: tuple[Label, ...], text: str) -> list[Occurrence]:
     """Every label found in ``text`` (a text core), best first, then kept if it overlaps no
     better one. Returned in reading order. Value rows win ties against header words."""
+    key = (id(labels), text)
+    hit = _FOUND.get(key)
+    if hit is not None and hit[0] is labels:
+        return list(hit[1])
+    found = _find(labels, text)
+    if len(_FOUND) >= _FOUND_MAX:
+        _FOUND.clear()
+    _FOUND[key] = (labels, tuple(found))
+    return found
+
+
+def _find(labels: tuple[Label, ...], text: str) -> list[Occurrence]:
     found: list[Occurrence] = []
     chars = set(text)
+    in_text = Counter(text)
     for label in labels:
         m = len(label.core)
         if m == 0:
@@ -122,7 +165,9 @@ def find(labels: tuple[Label, ...], text: str) -> list[Occurrence]:
                 found.append(Occurrence(label, start, start + m, float(m), m))
                 start = text.find(label.core, start + 1)
             continue
-        if sum(1 for c in set(label.core) if c in chars) < MIN_SHARE * len(set(label.core)):
+        if len(label.chars & chars) < MIN_SHARE * len(label.chars):
+            continue
+        if not _may_reach(label, in_text):
             continue
         score, start, end, matched = align(label.core, text)
         if score >= MIN_SHARE * m and matched >= 2:
@@ -135,17 +180,44 @@ def find(labels: tuple[Label, ...], text: str) -> list[Occurrence]:
     return sorted(kept, key=lambda o: o.start)
 
 
+def _may_reach(label: Label, in_text: Counter[str]) -> bool:
+    """Whether the label's alignment with the text can score MIN_SHARE of its length: each
+    label character is matched (+1, at most as often as the text has it) or dropped (-DROP),
+    so the score is at most matched - DROP * (m - matched). Skips the alignment, never a match."""
+    m = len(label.core)
+    matched = sum(min(k, in_text[ch]) for ch, k in label.counts)
+    return matched - DROP * (m - matched) >= MIN_SHARE * m and matched >= 2
+
+
 def rivals(labels: tuple[Label, ...], occ: Occurrence, text: str, margin: float = 0.5) -> list[Label]:
     """Other row labels that match the same span of ``text`` about as well as ``occ``: a
-    reading that cannot tell them apart must fail rather than pick one."""
-    out = []
+    reading that cannot tell them apart must fail rather than pick one. A label printed
+    exactly has no rivals. Answers are cached like ``find``'s (the same damaged labels recur)."""
+    if occ.exact:
+        return []
     span = text[occ.start : occ.end]
+    key = (id(labels), id(occ.label), span, occ.score, margin)
+    hit = _RIVALS.get(key)
+    if hit is not None and hit[0] is labels and hit[1] is occ.label:
+        return list(hit[2])
+    out = _rivals(labels, occ, span, margin)
+    if len(_RIVALS) >= _FOUND_MAX:
+        _RIVALS.clear()
+    _RIVALS[key] = (labels, occ.label, tuple(out))
+    return out
+
+
+_RIVALS: dict[tuple[int, int, str, float, float], tuple[tuple[Label, ...], Label, tuple[Label, ...]]] = {}
+
+
+def _rivals(labels: tuple[Label, ...], occ: Occurrence, span: str, margin: float) -> list[Label]:
+    out = []
     for label in labels:
         if label is occ.label or label.kind != "row" or label.core == occ.label.core:
             continue
         if len(label.core) <= EXACT_ONLY:
             continue
         score, _, _, _ = align(label.core, span)
-        if score >= MIN_SHARE * len(label.core) and occ.score - score < margin and not occ.exact:
+        if score >= MIN_SHARE * len(label.core) and occ.score - score < margin:
             out.append(label)
     return out

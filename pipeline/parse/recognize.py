@@ -21,9 +21,10 @@ printed or the table is not read at all.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -97,6 +98,24 @@ def _row_equations(frame: str, cols: tuple[str, ...]) -> tuple[RowEquation, ...]
     return tuple(out)
 
 
+def _cached_spec(build: Callable[[form.Template], Spec]) -> Callable[[form.Template], Spec]:
+    """One Spec per template of the form, built once per process: building one aligns every
+    label with the form's fragments (milliseconds, more than reading a small report), and a
+    Spec is immutable. A template that is not the form's own is built afresh."""
+    built: dict[str, Spec] = {}
+
+    @functools.wraps(build)
+    def spec(template: form.Template) -> Spec:
+        if form.TEMPLATES.get(template.code) is not template:
+            return build(template)
+        if template.code not in built:
+            built[template.code] = build(template)
+        return built[template.code]
+
+    return spec
+
+
+@_cached_spec
 def applications_spec(template: form.Template) -> Spec:
     """Table 三: every outcome row of the template; group headings may print values (a
     subtotal, or （六）其他处理 as one row in a 2021 table, as real reports do)."""
@@ -133,6 +152,7 @@ def _parent(code: str) -> str | None:
     return form.OUTCOMES_BY_CODE[code].parent
 
 
+@_cached_spec
 def proactive_spec(template: form.Template) -> Spec:
     """Table 二 of a template: one row per item, the block's measures as columns."""
     slots, labels = [], []

@@ -32,6 +32,8 @@ _HEADER = tuple(
     for t in ["行政诉讼", *(r.label_zh for r in form.RESULTS)]
 )
 
+_PROCEEDING_LABELS = _LABELS + _HEADER  # one tuple: ``lab.find`` caches its answers per label set
+
 
 def _equations(blocks: int) -> tuple[RowEquation, ...]:
     width = len(RESULTS)
@@ -39,7 +41,7 @@ def _equations(blocks: int) -> tuple[RowEquation, ...]:
 
 
 def _proceeding(text: str) -> str | None:
-    found = [o for o in lab.find(_LABELS + _HEADER, lab.text_core(text)) if o.label.code]
+    found = [o for o in lab.find(_PROCEEDING_LABELS, lab.text_core(text)) if o.label.code]
     return found[-1].label.code if len(found) == 1 else None
 
 

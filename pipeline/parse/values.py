@@ -39,7 +39,20 @@ _MIRROR_WORDS = {"规范性档案": "规范性文件"}
 
 def normalize(text: str) -> str:
     """Canonical form for matching labels: NFKC (full-width -> ASCII), Simplified script,
-    no white space. Only used for matching; the printed text is kept as it was."""
+    no white space. Only used for matching; the printed text is kept as it was. Short texts
+    (labels, cells, lines) are cached: the recognizer normalizes the same ones many times."""
+    return _normalize_short(text) if len(text) <= _CACHED_TEXT else _normalize(text)
+
+
+_CACHED_TEXT = 400  # a whole body is normalized a few times per report: not worth keeping
+
+
+@lru_cache(maxsize=32768)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
     for word, simplified in _MIRROR_WORDS.items():
@@ -56,7 +69,21 @@ class Value:
 
 
 def read_value(raw: str) -> Value | None:
-    """Printed cell text -> Value, or None when the text is not a cell value at all."""
+    """Printed cell text -> Value, or None when the text is not a cell value at all. Cached
+    for cell-sized texts (a Value is immutable): every cell is read several times, by several
+    steps, and the search over a row's readings reads the same cuts over and over."""
+    return _read_short(raw) if len(raw) <= _CACHED_CELL else _read_value(raw)
+
+
+_CACHED_CELL = 64
+
+
+@lru_cache(maxsize=32768)
+def _read_short(raw: str) -> Value | None:
+    return _read_value(raw)
+
+
+def _read_value(raw: str) -> Value | None:
     text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
     if text.lower() in PLACEHOLDERS:
         return Value(raw.strip(), None)
