@@ -190,7 +190,24 @@ def _is_column_label(cell: str, label: str) -> bool:
 
 def _header_positions(cells: Sequence[str], spec: Spec) -> dict[str, int]:
     """Column code -> grid position, for the column labels a header row prints. The first
-    cell is a row's label, never a column's ('3.其他' is a row, not the column 其他)."""
+    cell is a row's label, never a column's ('3.其他' is a row, not the column 其他).
+    Cached per (cells, spec): every row without values is asked, and reports print the same
+    rows. Keyed by the spec's identity, which cannot be reused while the entry holds it."""
+    key = (tuple(cells), id(spec))
+    hit = _HEADERS.get(key)
+    if hit is not None and hit[0] is spec:
+        return dict(hit[1])
+    found = _find_header_positions(cells, spec)
+    if len(_HEADERS) >= 20000:
+        _HEADERS.clear()
+    _HEADERS[key] = (spec, dict(found))
+    return found
+
+
+_HEADERS: dict[tuple[tuple[str, ...], int], tuple[Spec, dict[str, int]]] = {}
+
+
+def _find_header_positions(cells: Sequence[str], spec: Spec) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, cell in enumerate(cells):
         if index == 0:

@@ -54,7 +54,10 @@ def _clean(text: str) -> str:
 
 
 def _cell_text(cell: etree._Element) -> str:
-    """A cell's text; line breaks inside a cell (<br>, <p>) become spaces."""
+    """A cell's text; line breaks inside a cell (<br>, <p>) become spaces. A cell without
+    elements inside (most of a table's) is its text: no walk."""
+    if len(cell) == 0:
+        return _clean(cell.text or "")
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
@@ -72,7 +75,10 @@ def _cell_text(cell: etree._Element) -> str:
 
 
 def _span(cell: etree._Element, name: str) -> int:
-    value = (cell.get(name) or "1").strip()
+    value = cell.get(name)
+    if not value:  # most cells span nothing
+        return 1
+    value = value.strip()
     return max(1, min(int(value), 200)) if value.isdigit() else 1
 
 
