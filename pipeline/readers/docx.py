@@ -25,14 +25,19 @@ from lxml import etree
 from pipeline.document import Document, Row, UnreadableFile
 from pipeline.limits import DEFAULT_LIMITS, MB, Limits
 
+# Clark names, resolved once (``qn`` per node was a third of reading a table)
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+_TRPR, _GRID_BEFORE, _TCPR, _GRID_SPAN, _VMERGE, _VAL = (
+    qn("w:trPr"), qn("w:gridBefore"), qn("w:tcPr"), qn("w:gridSpan"), qn("w:vMerge"), qn("w:val"),
+)  # fmt: skip
 
 
 def _text(element: etree._Element) -> str:
     """Text of a paragraph (or any element): runs, tabs and soft breaks."""
     parts: list[str] = []
-    for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
-        parts.append(node.text or "" if node.tag == qn("w:t") else ("\t" if node.tag == qn("w:tab") else ""))
+    for node in element.iter(_T, _TAB, _BR, _CR):
+        parts.append(node.text or "" if node.tag == _T else ("\t" if node.tag == _TAB else ""))
     return "".join(parts)
 
 
@@ -46,7 +51,7 @@ _MAX_COLUMNS = 63  # Word's own limit on a table's columns
 def _int_attr(element: etree._Element | None, default: int) -> int:
     if element is None:
         return default
-    value = element.get(qn("w:val"))
+    value = element.get(_VAL)
     return int(value) if value and value.isdigit() else default
 
 
@@ -62,14 +67,14 @@ def _grid_count(element: etree._Element | None, default: int, what: str) -> int:
 def _table_rows(tbl: etree._Element, number: int) -> list[Row]:
     rows: list[Row] = []
     for r_index, tr in enumerate(tbl.findall(_TR), start=1):
-        trpr = tr.find(qn("w:trPr"))
-        before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
+        trpr = tr.find(_TRPR)
+        before = trpr.find(_GRID_BEFORE) if trpr is not None else None
         cells: list[str] = [""] * _grid_count(before, 0, "row skips")
         for tc in tr.findall(_TC):
-            tcpr = tc.find(qn("w:tcPr"))
-            span = _grid_count(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, 1, "cell spans")
-            vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
-            continued = vmerge is not None and vmerge.get(qn("w:val")) != "restart"
+            tcpr = tc.find(_TCPR)
+            span = _grid_count(tcpr.find(_GRID_SPAN) if tcpr is not None else None, 1, "cell spans")
+            vmerge = tcpr.find(_VMERGE) if tcpr is not None else None
+            continued = vmerge is not None and vmerge.get(_VAL) != "restart"
             cells.append("" if continued else _cell_text(tc))
             cells.extend([""] * (span - 1))
         if cells:  # a row of empty cells is kept: an all-blank review row is a table of no cases
