@@ -70,7 +70,17 @@ class Spec:
     alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> its sub-rows
 
     def slot(self, code: str) -> Slot:
-        return next(s for s in self.slots if s.code == code)
+        return self.slots_by_code[code]
+
+    @functools.cached_property
+    def slots_by_code(self) -> dict[str, Slot]:
+        """Slots by code, built on first use (``slot`` is asked for every label found)."""
+        return {s.code: s for s in reversed(self.slots)}  # the first slot of a code wins, as in a search
+
+    @functools.cached_property
+    def widest(self) -> int:
+        """The most columns any of the table's rows has."""
+        return max(len(s.cols) for s in self.slots)
 
 
 def _labels(member: form.Member, kind: str, order: int) -> list[lab.Label]:
@@ -836,7 +846,7 @@ def _aligned(piece: Piece, slot: Slot, spec_align: str, spanned: bool) -> tuple[
 def _spanned(slot: Slot, spec: Spec) -> bool:
     """Whether the row's cells may span several printed columns: its block has fewer columns
     than the table's widest (a 2019 fee row of two measures under a three-measure header)."""
-    return len(slot.cols) < max(len(s.cols) for s in spec.slots)
+    return len(slot.cols) < spec.widest
 
 
 def _without_copies(texts: Sequence[str], n: int, equations: Sequence[RowEquation]) -> list[int] | None:
