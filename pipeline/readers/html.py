@@ -58,6 +58,8 @@ def _cell_text(cell: etree._Element) -> str:
     elements inside (most of a table's) is its text: no walk."""
     if len(cell) == 0:
         return _clean(cell.text or "")
+    if all(len(child) == 0 for child in cell):  # '<td><p>…</p></td>', '<td><span>…</span></td>'
+        return _clean("".join(_flat_parts(cell)))
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
@@ -72,6 +74,19 @@ def _cell_text(cell: etree._Element) -> str:
 
     walk(cell)
     return _clean("".join(parts))
+
+
+def _flat_parts(cell: etree._Element) -> list[str]:
+    """``_cell_text``'s pieces of a cell whose children hold no elements: the same as its walk."""
+    parts = [cell.text or ""]
+    for child in cell:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _SKIP:
+            if tag in _BLOCK:
+                parts.append(" ")
+            parts.append(child.text or "")
+        parts.append(child.tail or "")
+    return parts
 
 
 def _span(cell: etree._Element, name: str) -> int:
@@ -99,7 +114,8 @@ def _table_rows(table: etree._Element, number: int) -> list[Row]:
         for td in tr:
             if td.tag not in ("td", "th"):
                 continue
-            _fill_spanned(cells, pending)
+            if pending:
+                _fill_spanned(cells, pending)
             rowspan, colspan = _span(td, "rowspan"), _span(td, "colspan")
             col = len(cells)
             cells.append(_cell_text(td))
