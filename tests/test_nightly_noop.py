@@ -218,14 +218,16 @@ def test_progress_on_a_terminal_is_a_bar_redrawn_in_place():
     assert drawn.split("\r")[3] == f"[{'#' * 9}{'-' * 21}] parsed 3/10 files (30%), 1.0 files/s, ETA 7s\x1b[K"
 
 
-def test_ingest_shows_progress_on_stderr_and_in_the_run_log(tmp_path, monkeypatch, capsys):
+def test_ingest_shows_progress_on_stderr_and_in_the_run_log(tmp_path, monkeypatch, capfd):
+    """On the process's own stderr (a descriptor, not sys.stderr: Dagster captures a step's
+    output, so the CLI hands the step a duplicate of its stderr taken before the run)."""
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
     raw = copy_seeds(tmp_path / "raw")
     for i, name in enumerate(SEED_NAMES):  # ten files: parsed by the worker pool
         shutil.copy2(raw / name, raw / f"copy_{i}.txt")
         (raw / f"copy_{i}.txt").write_bytes((raw / name).read_bytes() + b"\n")
     assert main(["ingest", "--raw-dir", str(raw), "--warehouse", str(tmp_path / "g.duckdb")]) == 0
-    err = capsys.readouterr().err.splitlines()
+    err = capfd.readouterr().err.splitlines()
     progress = [line for line in err if line.startswith("gongkai ingest: parsed")]
     assert [re.sub(r", [\d.]+ files/s, .*", "", line) for line in progress] == [
         f"gongkai ingest: parsed {n}/10 files ({n * 10}%)" for n in range(1, 11)
