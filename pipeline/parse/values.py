@@ -41,10 +41,19 @@ def normalize(text: str) -> str:
     """Canonical form for matching labels: NFKC (full-width -> ASCII), Simplified script,
     no white space. Only used for matching; the printed text is kept as it was. Short texts
     (labels, cells, lines) are cached: the recognizer normalizes the same ones many times."""
-    return _normalize_short(text) if len(text) <= _CACHED_TEXT else _normalize(text)
+    if len(text) <= _CACHED_TEXT:
+        return _normalize_short(text)
+    global _last_long
+    last = _last_long  # one read: a (text, normalized) pair, never half of two
+    if last[0] == text:  # a report's body is normalized by several steps in a row
+        return last[1]
+    result = _normalize(text)
+    _last_long = (text, result)
+    return result
 
 
-_CACHED_TEXT = 400  # a whole body is normalized a few times per report: not worth keeping
+_CACHED_TEXT = 400  # longer texts (a whole body) are kept one at a time, the last one asked for
+_last_long: tuple[str, str] = ("", "")
 
 
 @lru_cache(maxsize=32768)
