@@ -4,17 +4,33 @@ State between steps lives in the run's private build file (see pipeline.warehous
 assets pass only small descriptions of it. The check is blocking: if the suites cannot run at
 all, nothing is published. Reports that fail the arithmetic are not a failed run: the check
 reports them (severity WARN) and the gate quarantines them.
+
+A run with nothing to do costs what Dagster costs: the first step removes what killed runs left
+(``warehouse.remove_stale_builds``, ``runs.fail_dead_runs``) and scans by stat (``ingest.scan``);
+the staging step then has no output, and Dagster skips the check, the gate and the dashboard
+(no Data Docs or pages are rebuilt). The gate (``pipeline.load``), the suites and the dashboard import pandas, Great
+Expectations or the readers, so they are imported inside the steps that use them; that is also
+why the gate's and the dashboard's outputs carry no type annotation (it would import them here).
 """
 
+import logging
+import os
+import resource
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TextIO
 
 import dagster as dg
-import pandas as pd
 
+from assets import runs
 from assets.settings import GongkaiSettings, WarehouseWriter
-from pipeline import dashboard, ingest, load, warehouse
-from pipeline.quality import validate
+from pipeline import file_rows, ingest, warehouse
+from pipeline.dashboard.markdown import markdown_text as md
+from pipeline.progress import Progress
 
 # Everything that writes the warehouse runs one at a time: the pool (limit 1, granularity 'run'
 # in dagster.yaml) and the run tag (a run-queue limit of 1) keep `dagster dev` from launching a
@@ -23,12 +39,31 @@ POOL = "gongkai_warehouse"
 WRITER_TAG = ("gongkai/writes", "warehouse")
 
 
+def peak_rss_mb() -> int:
+    """This process's peak resident memory so far (each step records it: the step that raised
+    it is the first whose figure is the run's peak)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+class _NoOpCheckNotice(logging.Filter):
+    """Drops Dagster's notice that the blocking check "emitted no result" and the warehouse
+    "will proceed without gating on it": the check has no result exactly when the staging
+    step had no output, and then the warehouse step is skipped too, so on every no-op run
+    the notice would print, and say the opposite of what happens."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Blocking asset check 'staged_reports:statutory_arithmetic'")
+
+
+logging.getLogger("dagster._core.execution.plan.active").addFilter(_NoOpCheckNotice())
+
+
 @dataclass(frozen=True)
 class StagedBatch:
     """A run's staged, not yet published, batch."""
 
     run_id: str
-    build: warehouse.Build | None
+    build: warehouse.Build
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -36,11 +71,22 @@ class StagedBatch:
 def raw_report_files(
     context: dg.AssetExecutionContext, settings: GongkaiSettings, writer: WarehouseWriter
 ) -> ingest.Scan:
-    """Scanned only once this run holds the writer lock: after any run before it published."""
-    scan = ingest.scan(settings.raw_path, settings.warehouse_path)
+    """Scanned only once this run holds the writer lock: after any run before it published.
+    Holding it, no other writer is alive: what killed runs left behind is cleared first."""
+    stale = warehouse.remove_stale_builds(settings.warehouse_path)
+    dead = runs.fail_dead_runs(context.instance, context.run_id)
+    for path in stale:
+        context.log.warning(f"removed {path.name}, left behind by a run that is no longer alive")
+    for run_id in dead:
+        context.log.warning(f"run {run_id} had died without ending: marked failed")
+    started = time.perf_counter()
+    scan = ingest.scan(settings.raw_path, settings.warehouse_path, rehash=settings.rehash)
     context.add_output_metadata(
         {
             "waited_for_other_run_s": round(writer.waited_seconds, 1),
+            "scan_s": round(time.perf_counter() - started, 3),
+            "stale_build_files_removed": len(stale),
+            "dead_runs_marked_failed": dg.MetadataValue.json(dead),
             "raw_dir": str(settings.raw_path),
             "files_seen": len(scan.to_process) + len(scan.unchanged),
             "to_process": len(scan.to_process),
@@ -54,23 +100,61 @@ def raw_report_files(
 @dg.asset(
     group_name="ingest",
     pool=POOL,
-    description="Parsed reports in long format, in the staging tables of this run's build file.",
+    output_required=False,
+    description="Parsed reports in long format, in the staging tables of this run's build file "
+    "(not materialized when nothing changed: the check, the warehouse and the dashboard are then skipped).",
 )
 def staged_reports(
     context: dg.AssetExecutionContext, settings: GongkaiSettings, raw_report_files: ingest.Scan
-) -> StagedBatch:
-    if not raw_report_files.needs_load:
-        context.add_output_metadata({"files": 0})
-        return StagedBatch(context.run_id, None)
+) -> Iterator[dg.Output[StagedBatch]]:
+    """No output when there is nothing to do: Dagster then skips every later step (no build
+    copy, no validation, no Data Docs, no dashboard), and the no-op run records a few events
+    instead of fifty; its scan's metadata says what it found."""
+    present = [*raw_report_files.to_process, *raw_report_files.unchanged]  # every file: each gets a reports row
+    if not raw_report_files.needs_load and not file_rows.files_changed(settings.warehouse_path, present):
+        context.log.info("nothing to stage: every file is unchanged; the later steps are skipped")
+        return
     build = warehouse.start_build(settings.warehouse_path, context.run_id)
     try:
-        results = ingest.parse_files(raw_report_files.to_process, settings.workers or None)
-        counts = ingest.stage(build, results, context.run_id)
+        counts, seconds = _parse_and_stage(context, settings, raw_report_files.to_process, build)
+        with warehouse.connect(build.path) as con:
+            file_rows.stage_files(con, present)
     except BaseException:
         warehouse.discard(build)
         raise
-    context.add_output_metadata({**counts, "build_file": str(build.path)})
-    return StagedBatch(context.run_id, build, counts)
+    yield dg.Output(
+        StagedBatch(context.run_id, build, counts),
+        metadata={**counts, **seconds, "peak_rss_mb": peak_rss_mb(), "build_file": str(build.path)},
+    )
+
+
+def _parse_and_stage(
+    context: dg.AssetExecutionContext, settings: GongkaiSettings, files: list[ingest.RawFile], build: warehouse.Build
+) -> tuple[dict[str, int], dict[str, float]]:
+    """Parse and stage the batch a chunk of files at a time, so memory holds one chunk's
+    parsed reports and rows whatever the batch size; progress goes to the run log and, from
+    the CLI, to its stderr. Returns the counts and the seconds spent parsing and staging."""
+    parse_s = stage_s = 0.0
+    with _progress_stream(settings.progress_fd) as stream, ingest.Staging(build, context.run_id) as staging:
+        progress = Progress(len(files), stream=stream, log=context.log.info)
+        for chunk in ingest.chunks(files, settings.stage_chunk):
+            t0 = time.perf_counter()
+            on_progress = partial(progress.at, staging.counts["files"])  # files staged before this chunk
+            results = ingest.parse_files(chunk, settings.workers or None, settings.limits, on_progress=on_progress)
+            t1 = time.perf_counter()
+            staging.add(results)
+            parse_s, stage_s = parse_s + t1 - t0, stage_s + time.perf_counter() - t1
+    return staging.counts, {"parse_s": round(parse_s, 3), "stage_s": round(stage_s, 3)}
+
+
+@contextmanager
+def _progress_stream(fd: int) -> Iterator[TextIO | None]:
+    """A text stream on the CLI's stderr descriptor (``GongkaiSettings.progress_fd``), or None."""
+    if fd < 0:
+        yield None
+        return
+    with os.fdopen(os.dup(fd), "w", encoding="utf-8") as stream:
+        yield stream
 
 
 @dg.asset_check(
@@ -81,17 +165,22 @@ def staged_reports(
 def statutory_arithmetic(settings: GongkaiSettings, staged_reports: StagedBatch) -> dg.AssetCheckResult:
     """Blocking failures quarantine tables; warnings (narrative, plausibility, missing
     tables) are recorded only. The metadata names the worst offenders and links the docs."""
-    if staged_reports.build is None:
-        return dg.AssetCheckResult(passed=True, metadata={"reports": 0})
+    import pandas as pd
+
+    from pipeline import dashboard
+    from pipeline.quality import validate
+
+    started = time.perf_counter()
     docs_dir = dashboard.docs_dir_for(settings.warehouse_path)
     with warehouse.connect(staged_reports.build.path) as con:
         outcome = validate.run(con, staged_reports.run_id, docs_dir=docs_dir)
         warehouse.insert_frame(con, "dq_results", pd.DataFrame(outcome.dq_rows))
         names = dict(con.execute("SELECT report_id, source_file FROM stg_reports").fetchall())
+    seconds = round(time.perf_counter() - started, 3)
 
     def offenders(found: dict[tuple[str, str], list[str]]) -> str:
         ranked = sorted(found.items(), key=lambda kv: (-len(kv[1]), names.get(kv[0][0], kv[0][0])))[:10]
-        lines = [f"- **{names.get(r, r)}** ({t}, {len(d)}): {d[0]}" for (r, t), d in ranked]
+        lines = [f"- **{md(names.get(r, r))}** ({t}, {len(d)}): {md(d[0])}" for (r, t), d in ranked]
         return "\n".join(lines) or "none"
 
     return dg.AssetCheckResult(
@@ -99,6 +188,8 @@ def statutory_arithmetic(settings: GongkaiSettings, staged_reports: StagedBatch)
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             **outcome.summary(),
+            "validate_s": seconds,
+            "peak_rss_mb": peak_rss_mb(),
             "warnings": sum(len(v) for v in outcome.warnings.values()),
             "reports_with_warnings": len({k[0] for k in outcome.warnings}),
             "blocking_failures": dg.MetadataValue.md(offenders(outcome.blocking)),
@@ -115,14 +206,17 @@ def statutory_arithmetic(settings: GongkaiSettings, staged_reports: StagedBatch)
     pool=POOL,
     description="The published DuckDB warehouse: facts of tables that passed, quarantine, reports, dq_results.",
 )
-def warehouse_tables(context: dg.AssetExecutionContext, staged_reports: StagedBatch) -> load.LoadSummary:
+def warehouse_tables(context: dg.AssetExecutionContext, staged_reports: StagedBatch):  # -> load.LoadSummary
+    """Gate the staged batch and publish it; returns the gate's ``LoadSummary``."""
+    from pipeline import load
+
     batch = staged_reports
-    if batch.build is None:
-        context.add_output_metadata({"files": 0, "published": False})
-        return load.LoadSummary()
+
     try:
+        t0 = time.perf_counter()
         with warehouse.connect(batch.build.path) as con:
             summary = load.load(con, batch.run_id)
+        t1 = time.perf_counter()
         warehouse.publish(batch.build)
     except BaseException:
         warehouse.discard(batch.build)
@@ -130,9 +224,14 @@ def warehouse_tables(context: dg.AssetExecutionContext, staged_reports: StagedBa
     context.add_output_metadata(
         {
             "warehouse": str(batch.build.published),
+            "gate_s": round(t1 - t0, 3),
+            "publish_s": round(time.perf_counter() - t1, 3),
+            "peak_rss_mb": peak_rss_mb(),
             "files": summary.files,
             **{f"status_{k}": v for k, v in sorted(summary.statuses.items())},
-            "problems": dg.MetadataValue.md("\n".join(f"- {f}: {s}: {r}" for f, s, r in summary.problems) or "none"),
+            "problems": dg.MetadataValue.md(
+                "\n".join(f"- {md(f)}: {s}: {md(r)}" for f, s, r in summary.problems) or "none"
+            ),
         }
     )
     return summary
@@ -142,14 +241,17 @@ def warehouse_tables(context: dg.AssetExecutionContext, staged_reports: StagedBa
     group_name="ingest",
     ins={"warehouse_tables": dg.AssetIn("warehouse")},
     description="Static data-quality dashboard (reports, quarantine, warnings, pass rates, per-report detail), "
-    "built from the published warehouse at every run; it links the GX Data Docs the check builds.",
+    "rebuilt from the published warehouse by every run that published; it links the GX Data Docs the check builds.",
 )
-def dq_dashboard(
-    context: dg.AssetExecutionContext, settings: GongkaiSettings, warehouse_tables: load.LoadSummary
-) -> dashboard.Site | None:
+def dq_dashboard(context: dg.AssetExecutionContext, settings: GongkaiSettings, warehouse_tables):  # -> Site | None
+    """Runs only after a publication (a run that changed nothing skips it: the pages would
+    come out the same)."""
+    from pipeline import dashboard
+
     if not settings.warehouse_path.exists():
         context.add_output_metadata({"built": False})
         return None
+    started = time.perf_counter()
     site = dashboard.build(settings.warehouse_path)
     docs = dashboard.docs_index_for(settings.warehouse_path)
     context.add_output_metadata(
@@ -159,6 +261,8 @@ def dq_dashboard(
             "data_docs": dg.MetadataValue.url(docs.as_uri()) if docs.exists() else "not built yet",
             "reports": site.reports,
             "runs": site.runs,
+            "dashboard_s": round(time.perf_counter() - started, 3),
+            "peak_rss_mb": peak_rss_mb(),
         }
     )
     return site

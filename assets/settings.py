@@ -9,6 +9,7 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from pipeline import warehouse
+from pipeline.limits import DEFAULT_LIMITS, Limits
 
 
 class GongkaiSettings(dg.ConfigurableResource):
@@ -17,6 +18,30 @@ class GongkaiSettings(dg.ConfigurableResource):
     raw_dir: str = "data/raw"
     warehouse: str = "warehouse/gongkai.duckdb"
     workers: int = 0  # parse processes; 0 = one per core
+    stage_chunk: int = 500  # files parsed and staged at a time: memory holds one chunk, not the batch
+    rehash: bool = False  # hash every file, even those whose path, size and mtime the warehouse knows
+    # A descriptor on `gongkai ingest`'s own stderr, taken before Dagster captures step output
+    # (which would hide a terminal from the step): parse progress is shown there; -1: run log only.
+    progress_fd: int = -1
+    # What one file may cost (pipeline.limits.Limits, which explains each); past a limit the
+    # file is 'failed' with a reason naming it, and the run goes on.
+    file_seconds: float = DEFAULT_LIMITS.seconds
+    file_memory_mb: int = DEFAULT_LIMITS.memory_mb
+    max_file_mb: int = DEFAULT_LIMITS.file_mb
+    max_html_mb: int = DEFAULT_LIMITS.html_mb
+    max_docx_unpacked_mb: int = DEFAULT_LIMITS.unpacked_mb
+    max_pdf_pages: int = DEFAULT_LIMITS.pdf_pages
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            seconds=self.file_seconds,
+            memory_mb=self.file_memory_mb,
+            file_mb=self.max_file_mb,
+            html_mb=self.max_html_mb,
+            unpacked_mb=self.max_docx_unpacked_mb,
+            pdf_pages=self.max_pdf_pages,
+        )
 
     @property
     def raw_path(self) -> Path:

@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,39 +58,101 @@ def _local_instance():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def run_ingest(raw_dir: Path, warehouse_path: Path, workers: int = 0, ephemeral: bool = False):
-    """Execute the `ingest` job in-process; returns (LoadSummary, scan counts, seconds)."""
+@dataclass
+class NothingLoaded:
+    """The summary of a run that staged nothing (all files unchanged): the fields of
+    ``pipeline.load.LoadSummary`` the CLI prints, without importing the gate (and pandas)."""
+
+    files: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    warnings: int = 0
+    waited_seconds: float = 0.0
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def run_ingest(
+    raw_dir: Path,
+    warehouse_path: Path,
+    workers: int = 0,
+    ephemeral: bool = False,
+    rehash: bool = False,
+    progress: bool = False,
+):
+    """Execute the `ingest` job in-process; returns (LoadSummary or NothingLoaded, the scan, seconds).
+
+    ``progress`` shows parse progress on stderr (a bar when it is a terminal); ``rehash``
+    hashes every file (``ingest.scan``)."""
     from dagster import DagsterInstance
 
     from assets.definitions import make_definitions
+    from assets.runs import HOST_TAG, this_host
     from assets.settings import GongkaiSettings
 
-    settings = GongkaiSettings(raw_dir=str(raw_dir), warehouse=str(warehouse_path), workers=workers)
+    progress_fd = _stderr_fd() if progress else -1
+    settings = GongkaiSettings(
+        raw_dir=str(raw_dir), warehouse=str(warehouse_path), workers=workers, rehash=rehash, progress_fd=progress_fd
+    )
     job = make_definitions(settings).resolve_job_def("ingest")
     instance = DagsterInstance.ephemeral() if ephemeral else _local_instance()
     started = time.perf_counter()
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    result = job.execute_in_process(instance=instance, run_config=quiet, raise_on_error=True)
+    try:
+        result = job.execute_in_process(
+            instance=instance, run_config=quiet, raise_on_error=True, tags={HOST_TAG: this_host()}
+        )
+    finally:
+        if progress_fd >= 0:
+            os.close(progress_fd)
     scan = result.output_for_node("raw_report_files")
-    summary = result.output_for_node("warehouse")
+    summary = NothingLoaded() if result.is_node_skipped("warehouse") else result.output_for_node("warehouse")
     (scanned,) = result.asset_materializations_for_node("raw_report_files")
     summary.waited_seconds = float(scanned.metadata["waited_for_other_run_s"].value)
     return summary, scan, time.perf_counter() - started
 
 
+def _stderr_fd() -> int:
+    """A duplicate of this process's stderr descriptor, for the steps to show progress on: Dagster
+    redirects a step's stderr to its compute log, so the step itself would never see a terminal.
+    -1 when stderr has no descriptor (a test's captured stream)."""
+    try:
+        return os.dup(sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError):
+        return -1
+
+
+STATUSES_PRINTED = ("loaded", "partial", "quarantined", "failed", "duplicate")
+
+
+def _empty_folder(raw_dir: Path) -> str:
+    """Where the run looked and why it found nothing, for a run that saw no file."""
+    if not raw_dir.exists():
+        return f"the raw folder {raw_dir} does not exist"
+    if not raw_dir.is_dir():
+        return f"{raw_dir} is not a folder"
+    return f"no files in {raw_dir} (every file below it is read, except hidden ones)"
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    summary, scan, seconds = run_ingest(Path(args.raw_dir), Path(args.warehouse), args.workers)
+    summary, scan, seconds = run_ingest(
+        Path(args.raw_dir), Path(args.warehouse), args.workers, rehash=args.rehash, progress=not args.quiet
+    )
     seen = len(scan.to_process) + len(scan.unchanged)
+    raw_dir, warehouse_path = Path(args.raw_dir).resolve(), Path(args.warehouse).resolve()
     if summary.waited_seconds:
         print(f"gongkai ingest: waited {summary.waited_seconds:.1f} s for another ingest run to publish first")
-    print(
-        f"gongkai ingest: {seen} files seen in {args.raw_dir}, {len(scan.to_process)} processed, "
-        f"{len(scan.unchanged)} unchanged (skipped)"
-    )
+    if seen == 0:
+        print(f"gongkai ingest: nothing to ingest: {_empty_folder(raw_dir)}")
+    else:
+        print(
+            f"gongkai ingest: {seen} files seen in {raw_dir}, {len(scan.to_process)} processed, "
+            f"{len(scan.unchanged)} unchanged (skipped)"
+        )
     counts = summary.statuses
-    print(
-        "  " + ", ".join(f"{k} {counts.get(k, 0)}" for k in ("loaded", "partial", "quarantined", "failed", "duplicate"))
-    )
+    if counts or seen:
+        print("  " + ", ".join(f"{k} {counts.get(k, 0)}" for k in STATUSES_PRINTED))
+    for source_file, last_seen in summary.removed:
+        print(f"  {'removed':<11} {source_file}: gone from the raw folder (last seen {last_seen}); its facts are kept")
     copies: dict[str, list[str]] = {}  # one line per kept report, not one per copy
     for source_file, status, reason in summary.problems:
         if status == "duplicate":
@@ -100,13 +163,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"  {'duplicate':<11} {', '.join(files)}: {reason}")
     if summary.warnings:
         print(f"  {summary.warnings} non-blocking warnings (narrative, plausibility, continuity...): see the dashboard")
-    print(f"warehouse:  {Path(args.warehouse).resolve()}  ({seconds:.1f} s)")
+    if warehouse_path.exists():
+        print(f"warehouse:  {warehouse_path}  ({seconds:.1f} s)")
+    else:
+        print(f"warehouse:  none written: {warehouse_path} does not exist yet ({seconds:.1f} s)")
     from pipeline.dashboard import docs_index_for, site_index_for
 
-    index = site_index_for(Path(args.warehouse).resolve())
+    index = site_index_for(warehouse_path)
     if index.exists():
         print(f"dashboard:  {index}  (open in a browser)")
-    docs = docs_index_for(Path(args.warehouse).resolve())
+    docs = docs_index_for(warehouse_path)
     if docs.exists():
         print(f"data docs:  {docs}  (Great Expectations: every suite and validation result)")
     return 0
@@ -143,6 +209,21 @@ def cmd_dev(args: argparse.Namespace) -> int:
     return 0  # not reached: execv replaces this process
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the warehouse's analyst tables as Parquet, CSV or XLSX (pipeline/export.py)."""
+    from pipeline.export import ExportError, export
+
+    try:
+        done = export(Path(args.warehouse), Path(args.directory), args.format)
+    except ExportError as error:
+        print(f"gongkai export: {error}", file=sys.stderr)
+        return 1
+    print(f"gongkai export: {len(done.rows)} tables as {done.format} in {done.directory.resolve()}")
+    for table, rows in done.rows.items():
+        print(f"  {table:<32} {rows:>9} rows  {done.paths[table]}")
+    return 0
+
+
 def cmd_suites(args: argparse.Namespace) -> int:
     from pipeline.quality.suites import write_suites
 
@@ -158,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--raw-dir", default="data/raw")
     p.add_argument("--warehouse", default="warehouse/gongkai.duckdb")
     p.add_argument("--workers", type=int, default=0, help="parse processes (default: one per core)")
+    p.add_argument(
+        "--rehash",
+        action="store_true",
+        help="hash every file: also notice a file whose content changed with its size and mtime kept",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr (a bar on a terminal, else lines)")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("show", help="parse one file and print what was read and each check, without the warehouse")
     p.add_argument("file")
@@ -169,6 +256,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also write an image of each table page with the cells the reader found (default DIR: ./pdf-debug)",
     )
     p.set_defaults(func=cmd_show)
+    p = sub.add_parser("export", help="write facts, dimensions, reports and dq_results as Parquet, CSV or XLSX")
+    p.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet")
+    p.add_argument("--warehouse", default="warehouse/gongkai.duckdb")
+    p.add_argument("directory", help="folder to write (replaced when it is empty or an earlier export)")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("suites", help="regenerate expectations/*.json from the form definition")
     p.set_defaults(func=cmd_suites)
     p = sub.add_parser("dev", help="`dagster dev` on .dagster/ (DAGSTER_HOME) with dagster.yaml's run limits")

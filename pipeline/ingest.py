@@ -1,32 +1,39 @@
 """Scanning the raw folder, parsing files, and staging the batch.
 
 Incremental: a file whose content hash was already ingested with the same parser version is
-skipped. Raw files are only ever read. A file that cannot be read becomes a 'failed' report
-with a reason; it never stops the other files.
+skipped. The hash is taken only of files that are new or touched: a file whose path, size and
+mtime are those the warehouse recorded for it is known without reading it (``scan``; the one
+case this misses, content changed with size and mtime kept, is what ``rehash`` is for). Raw
+files are only ever read. A file that cannot be read becomes a 'failed' report with a reason;
+it never stops the other files.
+
+The readers, the parser and pandas are imported where a file is parsed or staged, not at
+import: a run with nothing to do (scan only) must not pay seconds of imports for them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from itertools import islice
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pipeline import PARSER_VERSION, agencies, form
 from pipeline.document import UnreadableFile
-from pipeline.normalize import NUMBER_SQL, staging_frame, to_rows
-from pipeline.parse import ParsedReport, parse_document
-from pipeline.parse.metadata import published_date
-from pipeline.parse.narrative import extract_claims
-from pipeline.readers import read_document
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.warehouse import OVERRIDES_KEY, Build, apply_schema, connect, insert_frame, read_state
+from pipeline.workers import Outcome, run_contained
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from pipeline.parse import ParsedReport
 
 log = logging.getLogger(__name__)
 PARALLEL_THRESHOLD = 8  # below this many files, a process pool costs more than it saves
@@ -67,43 +74,77 @@ def sha256_file(path: Path) -> str:
 
 
 def list_raw(raw_dir: Path) -> list[Path]:
-    """Every regular, non-hidden file below the raw folder, in a stable order."""
-    return sorted(
-        p
-        for p in raw_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-    )
+    """Every regular, non-hidden file below the raw folder, in a stable order.
+
+    ``os.scandir`` knows a directory entry's type without a ``stat`` per file, and hidden
+    folders are not walked at all: a no-op's scan costs one ``stat`` per file (its own)."""
+    found: list[Path] = []
+    pending = [raw_dir] if raw_dir.is_dir() else []
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    pending.append(Path(entry.path))
+                elif entry.is_file():
+                    found.append(Path(entry.path))
+    return sorted(found)
 
 
-def scan(raw_dir: Path, published: Path) -> Scan:
-    """Which raw files need parsing: new content, or content parsed by another parser version."""
-    known: set[str] = set()
-    applied = ""
-    if published.exists():
-        with connect(published, read_only=True) as con:
-            known = {
-                r
-                for (r,) in con.execute(
-                    "SELECT report_id FROM reports WHERE parser_version = ?", [PARSER_VERSION]
-                ).fetchall()
-            }
-            applied = read_state(con, OVERRIDES_KEY)
+def file_mtime(st: os.stat_result) -> datetime:
+    """A file's mtime as ``reports.file_mtime`` stores it (naive UTC, microseconds): one
+    function both records it and compares with it, so an untouched file always matches."""
+    return datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the published warehouse already holds, as far as scanning needs it."""
+
+    report_ids: set[str] = field(default_factory=set)  # content parsed by this parser version
+    by_stat: dict[tuple[str, int, datetime], str] = field(default_factory=dict)  # (file, size, mtime) -> report_id
+    overrides_applied: str = ""
+
+
+def known_files(published: Path) -> Known:
+    """One query: the report ids of this parser version, with the path, size and mtime each
+    was read from. Cost grows with the warehouse by a column scan of ``reports`` only."""
+    if not published.exists():
+        return Known()
+    with connect(published, read_only=True) as con:
+        rows = con.execute(
+            "SELECT report_id, source_file, file_size, file_mtime FROM reports "
+            "WHERE parser_version = ? AND status <> 'superseded'",  # held by no file now: parse it again
+            [PARSER_VERSION],
+        ).fetchall()
+        applied = read_state(con, OVERRIDES_KEY)
+    by_stat = {(src, size, mtime): rid for rid, src, size, mtime in rows if size is not None and mtime is not None}
+    return Known({rid for rid, *_ in rows}, by_stat, applied)
+
+
+def scan(raw_dir: Path, published: Path, rehash: bool = False) -> Scan:
+    """Which raw files need parsing: new content, or content parsed by another parser version.
+
+    A file whose (path, size, mtime) is one the warehouse recorded is taken to hold the content
+    recorded with it and is not read; every other file is hashed. So a no-op costs one ``stat``
+    per file, not a read. A file rewritten with its size and mtime kept (``touch -r``, some
+    copy tools, a clock set back) is not seen as changed: ``rehash=True`` (``gongkai ingest
+    --rehash``) hashes every file."""
+    known = known_files(published)
     todo, unchanged, seen = [], [], set()
     for path in list_raw(raw_dir):
         st = path.stat()
-        rf = RawFile(
-            path.relative_to(raw_dir).as_posix(),
-            str(path),
-            sha256_file(path),
-            st.st_size,
-            datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None),
-        )
-        if rf.report_id in known or rf.report_id in seen:
+        source_file = path.relative_to(raw_dir).as_posix()
+        mtime = file_mtime(st)
+        report_id = None if rehash else known.by_stat.get((source_file, st.st_size, mtime))
+        rf = RawFile(source_file, str(path), report_id or sha256_file(path), st.st_size, mtime)
+        if rf.report_id in known.report_ids or rf.report_id in seen:
             unchanged.append(rf)
         else:
             todo.append(rf)
         seen.add(rf.report_id)
-    overrides_changed = published.exists() and applied != agencies.overrides_fingerprint()
+    overrides_changed = published.exists() and known.overrides_applied != agencies.overrides_fingerprint()
     return Scan(todo, unchanged, overrides_changed)
 
 
@@ -117,54 +158,189 @@ class FileResult:
     encoding: str | None = None
 
 
-def parse_file(file: RawFile) -> FileResult:
+def parse_file(file: RawFile, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Read and parse one file; every failure becomes a reason, never an exception."""
+    from pipeline.parse import parse_document
+    from pipeline.readers import read_document
+
     try:
-        doc = read_document(Path(file.path))
+        doc = read_document(Path(file.path), limits)
         return FileResult(file, parse_document(doc), encoding=doc.encoding)
     except UnreadableFile as exc:
         return FileResult(file, error=str(exc))
+    except MemoryError:  # the worker's RLIMIT_AS (pipeline.workers); the worker itself lives on
+        log.error("reading %s needed more than %d MB", file.source_file, limits.memory_mb)
+        return FileResult(file, error=limits.too_much_memory())
     except Exception as exc:  # a parser bug must not stop the other files
         log.exception("parsing %s failed", file.source_file)
         return FileResult(file, error=f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
 
 
-def parse_files(files: list[RawFile], workers: int | None = None) -> list[FileResult]:
-    """Parse files, in parallel processes when there are many.
+Progress = Callable[[int, int], None]  # (files done, files in the batch), called as each file is done
 
-    The readers sit on C libraries (pdfium, lxml): a hostile file can kill its worker
-    process, which breaks the whole pool. The files the broken pool did not finish are then
-    parsed again one per fresh process, so only the file that kills its process fails."""
+
+def parse_files(
+    files: list[RawFile],
+    workers: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    on_progress: Progress | None = None,
+) -> list[FileResult]:
+    """Parse files in worker processes, in parallel when there are many, each file under the
+    time and memory limits of ``limits`` (``pipeline.workers.run_contained``).
+
+    The readers sit on C libraries (pdfium, lxml), and files come from the open web: a hostile
+    file can hang a reader inside C code, exhaust memory or kill its process. Each file is
+    parsed alone in a worker that the run kills when the file takes longer than
+    ``limits.seconds``; a worker that dies takes only its own file with it. A few files (fewer
+    than PARALLEL_THRESHOLD, or workers < 2) are parsed the same way in one worker, not in
+    this process: only a separate process can be killed out of a C call, or limited in memory
+    without limiting the Dagster process that runs the job (forking one costs milliseconds).
+    ``on_progress`` hears of every file done, in the order they finish."""
+    if not files:
+        return []
+    import pipeline.parse
+    import pipeline.readers  # noqa: F401  (imported before the workers fork, so they inherit them)
+
     workers = workers or min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_THRESHOLD or workers < 2:
-        return [parse_file(f) for f in files]
-    done: dict[int, FileResult] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(parse_file, f): i for i, f in enumerate(files)}
-        for future in as_completed(futures):
-            with contextlib.suppress(BrokenProcessPool):
-                done[futures[future]] = future.result()
-    return [done[i] if i in done else _parse_isolated(f) for i, f in enumerate(files)]
+    processes = 1 if len(files) < PARALLEL_THRESHOLD or workers < 2 else workers
+    results: dict[int, FileResult] = {}
+    parse = partial(parse_file, limits=limits)
+    for outcome in run_contained(parse, files, processes=processes, seconds=limits.seconds, memory_mb=limits.memory_mb):
+        results[outcome.index] = _result_of(files[outcome.index], outcome, limits)
+        if on_progress is not None:
+            on_progress(len(results), len(files))
+    return [results[i] for i in range(len(files))]
 
 
-def _parse_isolated(file: RawFile) -> FileResult:
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        try:
-            return pool.submit(parse_file, file).result()
-        except BrokenProcessPool:
-            log.error("the reader process died on %s", file.source_file)
-            return FileResult(file, error=CRASHED)
+def _result_of(file: RawFile, outcome: Outcome, limits: Limits) -> FileResult:
+    """The FileResult of a file its worker answered for, or the reason it did not."""
+    if outcome.failure is None:
+        return outcome.value
+    if outcome.failure == "timeout":
+        log.error("reading %s took longer than %g s; its worker was killed", file.source_file, limits.seconds)
+        return FileResult(file, error=limits.too_slow())
+    if outcome.failure == "died":
+        log.error("the reader process died on %s", file.source_file)
+        return FileResult(file, error=CRASHED)
+    log.error("parsing %s failed in its worker: %s", file.source_file, outcome.failure)
+    return FileResult(file, error=f"internal error while parsing ({outcome.failure}); please report it")
 
 
 CRASHED = "the reader crashed on this file (its process died); the file is probably damaged: open and re-save it"
 
 
-def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int]:
+STAGE_CHUNK = 500  # files staged per insert: memory holds one chunk's rows, not the batch's
+
+
+def chunks(items: Iterable[RawFile], size: int = STAGE_CHUNK) -> Iterator[list[RawFile]]:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def stage(build: Build, results: list[FileResult], run_id: str, chunk_size: int = STAGE_CHUNK) -> dict[str, int]:
     """Write the batch into the build file's staging tables (replacing any earlier staging)."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    report_rows, problem_rows, agency_rows, claim_rows = [], [], {}, []
-    note_rows: list[dict[str, object]] = []  # the readers' non-blocking findings, validated as warnings
-    cells: dict[str, list[dict[str, object]]] = {t: [] for t in form.TABLES}
+    with Staging(build, run_id) as staging:
+        for start in range(0, len(results), chunk_size):
+            staging.add(results[start : start + chunk_size])
+    return staging.counts
+
+
+class Staging:
+    """The staging tables of one run's build file, filled chunk by chunk.
+
+    ``add`` turns one chunk of parsed files into frames and inserts each with one statement,
+    so memory holds one chunk's rows whatever the batch size, and the tables are the same
+    whichever way the batch is cut (rows are appended; nothing depends on the chunk)."""
+
+    def __init__(self, build: Build, run_id: str) -> None:
+        self.build = build
+        self.run_id = run_id
+        self.ingested_at = datetime.now(UTC).replace(tzinfo=None)  # one time for the whole batch
+        self.counts = {"files": 0, "parsed": 0, "failed": 0}
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def __enter__(self) -> Staging:
+        import duckdb
+
+        self._con = duckdb.connect(str(self.build.path))
+        _create_staging_tables(self._con)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def add(self, results: list[FileResult]) -> None:
+        """Stage one chunk of parsed (or failed) files."""
+        import pandas as pd
+
+        from pipeline.normalize import staging_frame
+
+        assert self._con is not None, "Staging is used as a context manager"
+        rows = _chunk_rows(results, self.run_id, self.ingested_at)
+        con = self._con
+        insert_frame(con, "stg_reports", pd.DataFrame(rows.reports))
+        insert_frame(con, "stg_problems", pd.DataFrame(rows.problems))
+        insert_frame(con, "stg_reader_notes", pd.DataFrame(rows.notes))
+        ids = pd.DataFrame({"report_id": [r["report_id"] for r in rows.reports]})
+        con.register("chunk_ids", ids)
+        con.execute("DELETE FROM narrative_claims WHERE report_id IN (SELECT report_id FROM chunk_ids)")
+        con.unregister("chunk_ids")
+        insert_frame(con, "narrative_claims", pd.DataFrame(rows.claims))
+        for table, cells in rows.cells.items():
+            insert_frame(con, f"stg_{table}", staging_frame(cells))
+        if rows.agencies:
+            frame = pd.DataFrame(list(rows.agencies.values()))
+            con.register("agency_frame", frame)
+            con.execute("DELETE FROM dim_agency WHERE agency_id IN (SELECT agency_id FROM agency_frame)")
+            con.execute("INSERT INTO dim_agency BY NAME SELECT * FROM agency_frame")
+            con.unregister("agency_frame")
+        parsed = sum(r.parsed is not None for r in results)
+        self.counts["files"] += len(results)
+        self.counts["parsed"] += parsed
+        self.counts["failed"] += len(results) - parsed
+
+
+def _create_staging_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty staging tables, replacing any earlier staging of this build file."""
+    from pipeline.normalize import NUMBER_SQL
+
+    apply_schema(con)
+    con.execute("CREATE OR REPLACE TABLE stg_reports AS SELECT * FROM reports LIMIT 0")
+    con.execute("CREATE OR REPLACE TABLE stg_problems (report_id VARCHAR, table_name VARCHAR, problem VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TABLE stg_reader_notes "
+        "(report_id VARCHAR, table_name VARCHAR, note_no INTEGER, note VARCHAR)"
+    )
+    for table in form.TABLES:
+        con.execute(
+            f"CREATE OR REPLACE TABLE stg_{table} (report_id VARCHAR, agency_id VARCHAR, year INTEGER, "
+            f"template VARCHAR, row_code VARCHAR, col_code VARCHAR, number {NUMBER_SQL}, number_text VARCHAR, "
+            "raw VARCHAR, source_page INTEGER, source_where VARCHAR)"
+        )
+
+
+@dataclass
+class _ChunkRows:
+    """One chunk of the batch as rows of each staging table."""
+
+    reports: list[dict[str, object]] = field(default_factory=list)
+    problems: list[dict[str, object]] = field(default_factory=list)
+    notes: list[dict[str, object]] = field(default_factory=list)  # the readers' non-blocking findings (warnings)
+    claims: list[dict[str, object]] = field(default_factory=list)
+    agencies: dict[str, dict[str, object]] = field(default_factory=dict)
+    cells: dict[str, list[dict[str, object]]] = field(default_factory=lambda: {t: [] for t in form.TABLES})
+
+
+def _chunk_rows(results: list[FileResult], run_id: str, now: datetime) -> _ChunkRows:
+    from pipeline.normalize import to_rows
+    from pipeline.parse.metadata import published_date
+    from pipeline.parse.narrative import extract_claims
+
+    out = _ChunkRows()
     for r in results:
         row = {
             "report_id": r.file.report_id,
@@ -181,16 +357,16 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
         }
         if r.parsed is not None:
             agency = agencies.describe(r.parsed.agency_name)
-            agency_rows[agency.agency_id] = agency.__dict__
+            out.agencies[agency.agency_id] = agency.__dict__
             staged = to_rows(r.file.report_id, agency.agency_id, r.parsed)
             for table, rows in staged.rows.items():
-                cells[table].extend(rows)
-            note_rows.extend(staged.reader_notes)
-            claim_rows.extend(
+                out.cells[table].extend(rows)
+            out.notes.extend(staged.reader_notes)
+            out.claims.extend(
                 {"report_id": r.file.report_id, "claim": c.claim, "value": c.value, "quote": c.quote}
                 for c in extract_claims(r.parsed.narrative)
             )
-            problem_rows.extend(
+            out.problems.extend(
                 {"report_id": r.file.report_id, "table_name": name, "problem": "; ".join(t.problems)}
                 for name, t in r.parsed.tables.items()
                 if t.problems
@@ -206,37 +382,5 @@ def stage(build: Build, results: list[FileResult], run_id: str) -> dict[str, int
                 agency_note=r.parsed.agency_note,
                 published=published_date(r.parsed.narrative),  # the whole text: fields and signature
             )
-        report_rows.append(row)
-
-    with connect(build.path) as con:
-        apply_schema(con)
-        con.execute("CREATE OR REPLACE TABLE stg_reports AS SELECT * FROM reports LIMIT 0")
-        insert_frame(con, "stg_reports", pd.DataFrame(report_rows))
-        con.execute("CREATE OR REPLACE TABLE stg_problems (report_id VARCHAR, table_name VARCHAR, problem VARCHAR)")
-        insert_frame(con, "stg_problems", pd.DataFrame(problem_rows))
-        con.execute(
-            "CREATE OR REPLACE TABLE stg_reader_notes "
-            "(report_id VARCHAR, table_name VARCHAR, note_no INTEGER, note VARCHAR)"
-        )
-        insert_frame(con, "stg_reader_notes", pd.DataFrame(note_rows))
-        con.execute("DELETE FROM narrative_claims WHERE report_id IN (SELECT report_id FROM stg_reports)")
-        insert_frame(con, "narrative_claims", pd.DataFrame(claim_rows))
-        for table, rows in cells.items():
-            frame = staging_frame(rows)
-            con.execute(
-                f"CREATE OR REPLACE TABLE stg_{table} (report_id VARCHAR, agency_id VARCHAR, year INTEGER, "
-                f"template VARCHAR, row_code VARCHAR, col_code VARCHAR, number {NUMBER_SQL}, number_text VARCHAR, "
-                "raw VARCHAR, source_page INTEGER, source_where VARCHAR)"
-            )
-            insert_frame(con, f"stg_{table}", frame)
-        if agency_rows:
-            frame = pd.DataFrame(list(agency_rows.values()))
-            con.register("agency_frame", frame)
-            con.execute("DELETE FROM dim_agency WHERE agency_id IN (SELECT agency_id FROM agency_frame)")
-            con.execute("INSERT INTO dim_agency BY NAME SELECT * FROM agency_frame")
-            con.unregister("agency_frame")
-    return {
-        "files": len(results),
-        "parsed": sum(r.parsed is not None for r in results),
-        "failed": sum(r.parsed is None for r in results),
-    }
+        out.reports.append(row)
+    return out

@@ -7,6 +7,13 @@ the old snapshot; new connections see the new one; nobody sees half a load or is
 out. Runs that write one warehouse go one at a time (``writer_lock``, held from a run's scan
 to its publication); should another run still have published in between, publication refuses
 rather than overwrite it (``WarehouseChanged``: the files are picked up again by the next run).
+
+A build file is owned by its run through an flock on a sidecar lock file, held from the build's
+start to its publication or discard; the OS drops it when the run's process dies. So a run
+(holding the writer lock) can tell a killed run's leftover build from a live one's and remove
+it (``remove_stale_builds``).
+
+pandas is imported where a frame is made, not here: a run with nothing to do never needs it.
 """
 
 from __future__ import annotations
@@ -19,12 +26,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from pipeline import form
-from pipeline.normalize import NUMBER_SQL
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA = Path(__file__).resolve().parents[1] / "warehouse" / "schema.sql"
 
@@ -51,10 +60,35 @@ class Build:
     base_stamp: str | None
 
 
+BUILD_PREFIX = ".{stem}.build-"  # + run id + ".duckdb" (and DuckDB's ".wal"), + ".owner" for its lock
+_OWNED: dict[Path, IO[str]] = {}  # build file -> its open, flocked owner file, for as long as this run owns it
+
+
+def _owner_path(build: Path) -> Path:
+    return build.with_suffix(".owner")
+
+
+def _own(build: Path) -> None:
+    """Take the build's owner lock (before the build file exists, so no build is ever unowned)."""
+    owner = _owner_path(build).open("w")
+    fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a fresh run id: nobody else can hold it
+    owner.write(f"{os.getpid()}\n")
+    owner.flush()
+    _OWNED[build] = owner
+
+
+def _disown(build: Path) -> None:
+    owner = _OWNED.pop(build, None)
+    if owner is not None:
+        _owner_path(build).unlink(missing_ok=True)  # before the unlock: no one sees it free and present
+        owner.close()
+
+
 def start_build(published: Path, run_id: str) -> Build:
     """Copy the published warehouse (if any) to a build file private to this run."""
     published.parent.mkdir(parents=True, exist_ok=True)
-    build = published.with_name(f".{published.stem}.build-{run_id}.duckdb")
+    build = published.with_name(f"{BUILD_PREFIX.format(stem=published.stem)}{run_id}.duckdb")
+    _own(build)
     base = stamp(published)
     if base is not None:
         shutil.copyfile(published, build)
@@ -86,6 +120,7 @@ def publish(build: Build) -> None:
                 "nothing was published by this run: run the ingest again"
             )
         os.replace(build.path, build.published)
+    _disown(build.path)
 
 
 def writer_lock_path(published: Path) -> Path:
@@ -119,11 +154,55 @@ def writer_lock(published: Path, on_wait: Callable[[str], None] | None = None) -
 
 def discard(build: Build) -> None:
     build.path.unlink(missing_ok=True)
+    build.path.with_name(build.path.name + ".wal").unlink(missing_ok=True)
+    _disown(build.path)
+
+
+def remove_stale_builds(published: Path) -> list[Path]:
+    """Remove the build files of runs that are no longer alive; returns what was removed.
+
+    A killed run (power loss, OOM killer, SIGKILL) leaves its build file (a copy of the whole
+    warehouse) beside the published one. Call this holding the writer lock: then no other
+    writer is alive, and the owner lock double-checks it, file by file: a build whose owner
+    file is still locked belongs to a live process (this one, or a run started without the
+    writer lock) and is kept. A build without an owner file predates owner files or lost it
+    with its run: under the writer lock, it is stale too."""
+    prefix = BUILD_PREFIX.format(stem=published.stem)
+    removed: list[Path] = []
+    if not published.parent.exists():
+        return removed
+    builds = {p.name.split(".duckdb")[0].removesuffix(".owner") for p in published.parent.glob(f"{prefix}*")}
+    for name in sorted(builds):
+        build = published.with_name(name + ".duckdb")
+        if build in _OWNED or _owner_alive(_owner_path(build)):
+            continue
+        for leftover in (build, build.with_name(build.name + ".wal"), _owner_path(build)):
+            if leftover.exists():
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
+
+
+def _owner_alive(owner: Path) -> bool:
+    """Whether some process still holds this owner lock (a missing owner file: nobody does)."""
+    try:
+        with owner.open("r") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(f, fcntl.LOCK_UN)
+            return False
+    except FileNotFoundError:
+        return False
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create tables and views if missing and (re)load the dimensions from pipeline.form."""
+    set_aside = _set_aside_reports_keyed_by_content(con)
     con.execute(SCHEMA.read_text(encoding="utf-8"))
+    if set_aside:
+        _restore_reports(con, set_aside)
     _widen_numbers(con)
     for name, frame in dimension_frames().items():
         con.execute(f"DELETE FROM {name}")
@@ -145,12 +224,42 @@ def _widen_numbers(con: duckdb.DuckDBPyConnection) -> None:
     """Bring an older warehouse's decimal columns to ``NUMBER_SQL`` (lossless: wider type,
     more scale), so new loads are stored exactly. Amounts loaded before were already cut to
     4 decimals; re-parsing the files (a new parser version) restores them."""
+    from pipeline.normalize import NUMBER_SQL
+
     for table, column in _DECIMAL_COLUMNS:
         (current,) = con.execute(
             "SELECT data_type FROM duckdb_columns() WHERE table_name = ? AND column_name = ?", [table, column]
         ).fetchone()
         if current.replace(" ", "") != NUMBER_SQL.replace(" ", ""):
             con.execute(f'ALTER TABLE {table} ALTER COLUMN "{column}" SET DATA TYPE {NUMBER_SQL}')
+
+
+_REPORTS_KEY = ["source_file", "report_id"]  # reports' primary key: the file, then its content
+
+
+def _set_aside_reports_keyed_by_content(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Rename a ``reports`` table of an older warehouse, keyed by report_id alone (one row per
+    content, so a byte-identical copy under another name had no row), out of the way of the
+    schema's table keyed by file. Returns its new name, or None when there is nothing to move.
+    DuckDB cannot change a primary key in place, hence a new table and a copy."""
+    rows = con.execute(
+        "SELECT constraint_column_names FROM duckdb_constraints() "
+        "WHERE table_name = 'reports' AND schema_name = 'main' AND constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    if not rows or list(rows[0][0]) == _REPORTS_KEY:
+        return None
+    con.execute("DROP TABLE IF EXISTS reports_keyed_by_content")
+    con.execute("ALTER TABLE reports RENAME TO reports_keyed_by_content")
+    return "reports_keyed_by_content"
+
+
+def _restore_reports(con: duckdb.DuckDBPyConnection, old: str) -> None:
+    """Copy an older warehouse's reports into the table keyed by file. Every old row was its
+    content's only row, so each keeps its status; whether its file is still in the raw folder
+    is unknown until the next run's scan, which records it (and the copies the old key had no
+    room for): until then each counts as present, last seen when it was ingested."""
+    con.execute(f"INSERT INTO reports BY NAME SELECT *, true AS present, ingested_at AS last_seen FROM {old}")
+    con.execute(f"DROP TABLE {old}")
 
 
 OVERRIDES_KEY = "agency_overrides_sha256"  # pipeline_state: the data/agencies.csv last applied
@@ -171,6 +280,8 @@ def write_state(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 
 def dimension_frames() -> dict[str, pd.DataFrame]:
     """The dimension tables, derived from the form definition."""
+    import pandas as pd
+
     outcomes = []
     for order, m in enumerate(form.OUTCOMES, start=1):
         printed_in = [t.code for t in form.TEMPLATES.values() if m.code in t.outcome_rows]

@@ -102,7 +102,13 @@ def test_identical_copy_is_one_report(seeds):
     raw, warehouse = seeds
     shutil.copy2(raw / "000_4878a5074e723ab1.txt", raw / "copy_of_000.txt")
     run_ingest(raw, warehouse, ephemeral=True)
-    assert counts(warehouse)["reports"] == 5  # same content = same report
+    found = counts(warehouse)
+    assert found["reports"] == 6  # every file has a row: the copy's says which file counts it
+    assert status_of(warehouse)["copy_of_000.txt"] == (
+        "duplicate",
+        "byte-identical copy of 000_4878a5074e723ab1.txt: the same content under another name, counted once",
+    )
+    assert found["fact_applications"] == 5 * 175  # same content = same report: its facts once
 
 
 def test_second_copy_with_same_numbers_is_a_duplicate(seeds):
@@ -188,9 +194,9 @@ def test_bundled_raw_folder_ingests(tmp_path):
 
 
 def test_a_file_that_kills_its_reader_process_fails_alone(tmp_path, monkeypatch):
-    """A file on which a C library dies takes its worker process with it; the pool breaks,
-    the unfinished files are parsed again one per process, and only that file fails."""
-    from pipeline import ingest
+    """A file on which a C library dies takes its worker process with it; the worker is
+    replaced, the other files go on, and only that file fails."""
+    from pipeline import ingest, readers
 
     raw = copy_seeds(tmp_path / "raw")
     for i in range(4):  # enough files for the process pool
@@ -198,14 +204,14 @@ def test_a_file_that_kills_its_reader_process_fails_alone(tmp_path, monkeypatch)
         with open(raw / f"copy_{i}.txt", "a", encoding="utf-8") as f:
             f.write("\n" * (i + 1))
     (raw / "crash.txt").write_text("anything", encoding="utf-8")
-    real_read = ingest.read_document
+    real_read = readers.read_document
 
-    def read_or_die(path):
+    def read_or_die(path, limits):
         if path.name == "crash.txt":
             os._exit(1)  # what a segfault in pdfium looks like from the pool
-        return real_read(path)
+        return real_read(path, limits)
 
-    monkeypatch.setattr(ingest, "read_document", read_or_die)  # forked workers inherit it
+    monkeypatch.setattr(readers, "read_document", read_or_die)  # forked workers inherit it
     files = ingest.scan(raw, tmp_path / "none.duckdb").to_process
     results = {r.file.source_file: r for r in ingest.parse_files(files, workers=2)}
     assert len(results) == 10

@@ -4,7 +4,9 @@ No server: ``index.html`` opens from disk. Charts are Plotly, whose JavaScript s
 the ``plotly`` wheel and is copied next to the pages (``assets/plotly.min.js``), so nothing
 is fetched at view time. Each report gets ``reports/<report_id>.html`` with its three
 tables as printed, failing cells highlighted, the failed checks with both sides of the
-equation, and the source file and page of every cell.
+equation, and the source file and page of every cell. ``quality.html`` lists every suite,
+expectation and validation result (``quality_pages``): it needs no script, so it shows all of
+it offline, where GX's Data Docs (styles and scripts from CDNs) show nothing.
 
 The folder is built beside and then swapped in (``os.replace``), so a reader never sees
 half a site.
@@ -17,10 +19,12 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from pipeline.dashboard import pages
+if TYPE_CHECKING:
+    from pipeline.dashboard.pages import Data
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ def docs_index_for(warehouse_path: Path) -> Path:
 
 def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path | None = None) -> Site:
     """Write the dashboard for the published warehouse; returns the index page."""
+    from pipeline.dashboard import pages  # pandas and the gate: only where pages are built, not for the paths
+
     site_dir = site_dir or site_dir_for(warehouse_path)
     docs_index = docs_index or docs_index_for(warehouse_path)
     con = duckdb.connect(str(warehouse_path), read_only=True)
@@ -69,7 +75,9 @@ def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path |
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     docs_link = os.path.relpath(docs_index, site_dir) if docs_index.exists() else None
     (tmp / "index.html").write_text(pages.index_page(data, generated, docs_link), encoding="utf-8")
-    for report in data.reports.itertuples(index=False):
+    _write_quality_page(tmp, data, generated, docs_link)
+    counted = data.reports[data.reports["counted"].astype(bool)]  # one page per content, not per copy
+    for report in counted.itertuples(index=False):
         page = pages.report_page(data, report._asdict(), generated)
         (tmp / "reports" / f"{report.report_id}.html").write_text(page, encoding="utf-8")
     old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
@@ -78,7 +86,15 @@ def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path |
     os.replace(tmp, site_dir)
     shutil.rmtree(old, ignore_errors=True)
     runs = data.dq["run_id"].nunique() if not data.dq.empty else 0
-    return Site(site_dir / "index.html", len(data.reports), int(runs))
+    return Site(site_dir / "index.html", len(counted), int(runs))
+
+
+def _write_quality_page(site: Path, data: Data, generated: str, docs_link: str | None) -> None:
+    """Every suite and result, offline (GX's Data Docs load their styles and scripts from CDNs)."""
+    from pipeline.dashboard.quality_pages import PAGE, quality_page
+    from pipeline.quality.suites import load_suites
+
+    (site / PAGE).write_text(quality_page(data, load_suites(), generated, docs_link), encoding="utf-8")
 
 
 def _plotly_js() -> str:

@@ -5,7 +5,9 @@ pages speak to a person: each check is explained in plain words next to its tech
 
 One judge: every verdict, failed check, highlighted cell and explanation shown here is the
 gate's own (``reports``, ``dq_results`` with its ``failed_cells``, the suites' meta through
-``pipeline.load.rule_explanations``); nothing is evaluated again here.
+``pipeline.load.rule_explanations``); nothing is evaluated again here. What counts is the
+gate's too: the results that stand (``load.standing_results``: once per report, never for a
+byte-identical copy) and the warnings (``load.warning_results``, what the CLI counts).
 """
 
 from __future__ import annotations
@@ -66,9 +68,10 @@ code {{ font-size: 12px; }}
 class Data:
     """Everything the pages show, read once from the warehouse."""
 
-    reports: pd.DataFrame
+    reports: pd.DataFrame  # one row per file (not the superseded contents); ``counted``: the row counting its content
     dq: pd.DataFrame
-    latest: pd.DataFrame  # dq rows of the run that last validated each report
+    latest: pd.DataFrame  # the standing dq rows of each report (load.standing_results)
+    warnings: pd.DataFrame  # the failed warnings of the reports that stay loaded (load.warning_results)
     cells: dict[str, pd.DataFrame]
     claims: pd.DataFrame
     words: dict[tuple[str, str], tuple[str, str]]  # (suite, expectation) -> what a failure means (zh, en)
@@ -77,6 +80,12 @@ class Data:
         """'件数为负 (a count is negative)': the suite's own words for a failure of ``rule``."""
         zh, en = self.words.get((suite, rule), (rule, ""))
         return f"{zh} ({en})" if en else zh
+
+    @cached_property
+    def copies(self) -> dict[str, list[str]]:
+        """report_id -> the files holding it that do not count it (byte-identical copies)."""
+        rows = self.reports[~self.reports["counted"].astype(bool)] if not self.reports.empty else self.reports
+        return {rid: list(g["source_file"]) for rid, g in rows.groupby("report_id", sort=False)}
 
     @cached_property
     def _frames(self) -> dict[str, pd.DataFrame]:
@@ -98,11 +107,13 @@ class Data:
 def load(con: duckdb.DuckDBPyConnection) -> Data:
     """Read reports, checks, cells and narrative claims from the published warehouse."""
     reports = con.execute(
-        "SELECT r.*, a.name AS agency, a.province, a.kind AS agency_kind FROM reports r "
-        "LEFT JOIN dim_agency a USING (agency_id) ORDER BY r.source_file"
+        "SELECT r.*, a.name AS agency, a.province, a.kind AS agency_kind, "
+        "r.duplicate_of IS DISTINCT FROM r.report_id AS counted FROM reports r "
+        "LEFT JOIN dim_agency a USING (agency_id) WHERE r.status <> 'superseded' ORDER BY r.source_file"
     ).df()
     dq = con.execute("SELECT * FROM dq_results ORDER BY validated_at, suite, expectation").df()
-    latest = dq.merge(reports[["report_id", "run_id"]], on=["report_id", "run_id"], how="inner")
+    latest = gate.standing_results(con)
+    warnings = gate.warning_results(con)
     cells = {}
     for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
         cells[table] = con.execute(
@@ -117,7 +128,7 @@ def load(con: duckdb.DuckDBPyConnection) -> Data:
         if "narrative_claims" in tables
         else pd.DataFrame(columns=["report_id", "claim", "value", "quote"])
     )
-    return Data(reports, dq, latest, cells, claims, gate.rule_explanations())
+    return Data(reports, dq, latest, warnings, cells, claims, gate.rule_explanations())
 
 
 # --- pieces -----------------------------------------------------------------------------------
@@ -151,6 +162,8 @@ def _chart(chart_id: str, traces: list[dict[str, Any]], layout: dict[str, Any]) 
         **layout,
     }
     spec = json.dumps({"data": traces, "layout": layout}, ensure_ascii=False, default=str)
+    # inside <script>, text is not HTML-escaped: a label holding "</script>" would end the script
+    spec = spec.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         f'<div class="chart" id="{chart_id}"></div><script>(function(){{var s={spec};'
         f'Plotly.newPlot("{chart_id}", s.data, s.layout, {{displayModeBar: false, responsive: true}});}})();</script>'
@@ -175,29 +188,74 @@ def _report_link(report_id: str, text: str, prefix: str = "reports/") -> str:
 
 def index_page(data: Data, generated: str, docs_link: str | None) -> str:
     """The summary: counts per run, quarantine list, warnings, pass rates and trends."""
-    reports = data.reports
+    present, removed = _present(data.reports), _removed(data.reports)
+    gone = f", {len(removed)} removed since (their facts kept)" if len(removed) else ""
     parts = [
         "<h1>政府信息公开年报 数据质量 · Data quality</h1>",
         f'<p class="meta">generated {escape(generated)} from the warehouse tables <code>reports</code> and '
-        f"<code>dq_results</code> · {len(reports)} files · "
+        f"<code>dq_results</code> · {len(present)} files in the raw folder{gone} · "
         + (
             f'<a id="docs-link" href="{escape(docs_link)}">Great Expectations Data Docs (every suite and result)</a>'
             if docs_link
             else "Great Expectations Data Docs: not built yet"
         )
         + "</p>",
+        (
+            '<p class="meta"><a id="quality-link" href="quality.html">每项检查与结果 · Every check and its results '
+            "(suites, expectations, failing rows; works offline)</a></p>"
+        ),
     ]
-    counts = reports["status"].value_counts().to_dict() if not reports.empty else {}
+    counts = present["status"].value_counts().to_dict()
     cards = "".join(
-        f'<div class="card status-{s}"><b>{counts.get(s, 0)}</b>{escape(STATUS_ZH[s])}</div>'
-        for s in ("loaded", "partial", "quarantined", "failed", "duplicate")
+        f'<div class="card status-{s}"><b>{counts.get(s, 0)}</b>{escape(STATUS_ZH[s])}</div>' for s in CARD_STATUSES
     )
+    if len(removed):
+        cards += f'<div class="card status-removed"><b>{len(removed)}</b>{escape(REMOVED_ZH)}</div>'
     parts.append(f'<div class="cards" id="status-cards">{cards}</div>')
     parts.append(_runs_section(data))
     parts.append(_quarantine_section(data))
+    if len(removed):
+        parts.append(_removed_section(removed))
     parts.append(_warnings_section(data))
     parts.append(_pass_rate_section(data))
     return _page("数据质量 · gongkai", "\n".join(parts), "assets/plotly.min.js")
+
+
+CARD_STATUSES = ("loaded", "partial", "quarantined", "failed", "duplicate")  # files in the raw folder, by status
+REMOVED_ZH = "已移除 removed"
+
+
+def _present(reports: pd.DataFrame) -> pd.DataFrame:
+    """The rows of files in the raw folder: what the status cards count, as the CLI does."""
+    return reports[reports["present"].astype(bool)] if not reports.empty else reports
+
+
+def _removed(reports: pd.DataFrame) -> pd.DataFrame:
+    """The rows of files gone from the raw folder since they were ingested (facts kept)."""
+    return reports[~reports["present"].astype(bool)] if not reports.empty else reports
+
+
+def _counted(reports: pd.DataFrame) -> pd.DataFrame:
+    """One row per content: the row that counts it (a byte-identical copy never does)."""
+    return reports[reports["counted"].astype(bool)] if not reports.empty else reports
+
+
+def _removed_section(removed: pd.DataFrame) -> str:
+    rows = [
+        [
+            _td(_report_link(r["report_id"], r["source_file"]) if r["counted"] else escape(str(r["source_file"]))),
+            _td(escape(STATUS_ZH.get(r["status"], r["status"])), f"status-{r['status']}"),
+            _td(_printed_date(r["last_seen"])),
+            _td(_printed_date(r["missing_since"])),
+        ]
+        for _, r in removed.iterrows()
+    ]
+    table = _table(["file", "status", "last seen 最后所见", "missing since 发现移除"], rows, "removed")
+    return (
+        f'<h2 id="removed">已移除的文件 · Removed from the raw folder ({len(rows)})</h2>'
+        '<p class="meta">Their rows and facts are kept; the status is the one they had.</p>'
+        f'<div id="removed-list">{table}</div>'
+    )
 
 
 def _runs(data: Data) -> pd.DataFrame:
@@ -286,7 +344,8 @@ def _plain_reasons(data: Data, report_id: str, status: str, reason: str | None) 
 
 
 def _quarantine_section(data: Data) -> str:
-    bad = data.reports[data.reports["status"].isin(["partial", "quarantined", "failed"])]
+    counted = _counted(data.reports)
+    bad = counted[counted["status"].isin(["partial", "quarantined", "failed"])]
     rows = []
     for _, r in bad.iterrows():
         plain = _plain_reasons(data, r["report_id"], r["status"], r["reason"])
@@ -305,15 +364,13 @@ def _quarantine_section(data: Data) -> str:
 
 
 def _warnings_section(data: Data) -> str:
-    warn = data.latest[~data.latest["success"] & (data.latest["severity"] == "warning")]
-    names = data.reports.set_index("report_id")["source_file"].to_dict()
     rows = [
         [
-            _td(_report_link(w["report_id"], names.get(w["report_id"], w["report_id"]))),
+            _td(_report_link(w["report_id"], w["source_file"])),
             _td(_check_label(data, w)),
             _td(f'<span class="reason">{escape(str(w["details"] or ""))}</span>'),
         ]
-        for _, w in warn.iterrows()
+        for _, w in data.warnings.iterrows()
     ]
     table = _table(["file", "warning 警告", "details"], rows, "warnings")
     return (
@@ -323,7 +380,8 @@ def _warnings_section(data: Data) -> str:
 
 
 def _pass_rate_section(data: Data) -> str:
-    latest, reports = data.latest, data.reports
+    # each report once: not the copies of an agency-year that another copy counts for
+    latest, reports = data.latest[data.latest["report_status"] != "duplicate"], _counted(data.reports)
     if latest.empty:
         return "<h2>通过率 · Pass rates</h2><p>No check results yet.</p>"
     per_exp = (
@@ -449,8 +507,23 @@ def _grid(table: str, df: pd.DataFrame, rows: list[tuple[str, str]], cols: list[
 
 
 def _printed_date(value: Any) -> str:
-    """The publication date the document prints (which of conflicting copies wins), or '–'."""
+    """A date as YYYY-MM-DD (the publication date the document prints, which of conflicting
+    copies wins; when a file was last seen), or '–'."""
     return "–" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _copies_rows(data: Data, report: dict[str, Any]) -> list[list[str]]:
+    """The identity rows for the other files holding this content (byte-identical copies) and
+    for a file gone from the raw folder: every file of the report is named on its page."""
+    rows = []
+    if not bool(report.get("present", True)):
+        seen = _printed_date(report.get("last_seen"))
+        rows.append([_td("removed 已移除"), _td(f"gone from the raw folder; last seen {seen}")])
+    copies = data.copies.get(report["report_id"], [])
+    if copies:
+        names = "<br>".join(f"<code>{escape(str(f))}</code>" for f in copies)
+        rows.append([_td(f"byte-identical copies 相同副本 ({len(copies)})"), _td(names)])
+    return rows
 
 
 def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
@@ -474,6 +547,7 @@ def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
                 [_td("template 格式"), _td(escape(str(template or "–")))],
                 [_td("status 状态"), _td(escape(STATUS_ZH.get(status, status)), f"status-{status}")],
                 [_td("report_id"), _td(f"<code>{escape(rid)}</code>")],
+                *_copies_rows(data, report),
             ],
             "identity",
         ),
