@@ -5,4 +5,4 @@ the readers or the parser could change what is read from an unchanged file, so t
 next run re-parses every file.
 """
 
-PARSER_VERSION = "2.1.0"
+PARSER_VERSION = "2.2.0"
