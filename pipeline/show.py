@@ -82,7 +82,7 @@ def show_file(path: Path) -> int:
         st.st_size,
         datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None),
     )
-    result = ingest.parse_file(raw)
+    result = ingest.parse_files([raw], workers=1)[0]  # under the same limits as an ingest
     print(f"file:     {path}")
     if result.parsed is None:
         print(f"status:   failed: {result.error}")
