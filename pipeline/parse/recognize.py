@@ -78,6 +78,12 @@ class Spec:
         return {s.code: s for s in reversed(self.slots)}  # the first slot of a code wins, as in a search
 
     @functools.cached_property
+    def header_chars(self) -> frozenset[str]:
+        """Every character of the table's header labels (its column headers, 申请人情况, the
+        勾稽关系 note): a line made only of these is a piece of a header, not of a row label."""
+        return frozenset("".join(label.core for label in self.labels if label.kind == "header"))
+
+    @functools.cached_property
     def widest(self) -> int:
         """The most columns any of the table's rows has."""
         return max(len(s.cols) for s in self.slots)
@@ -294,7 +300,7 @@ def _walk(pieces: list[Piece], state: _State) -> None:
             header = _header_positions(piece.cells, spec)
             if header:  # a header row: columns for the rows below (two header rows add up)
                 _set_header(state, header, len(piece.cells), previous_header)
-                previous_header, buffer = True, []
+                previous_header, buffer = True, _label_begun_before(buffer, piece, state)
                 continue
             if not piece.values or _printed_blank(buffer, piece, pieces, index, spec) is None:
                 buffer.append(piece)  # a heading, or a label wrapped into a row of its own
@@ -318,10 +324,35 @@ def _walk(pieces: list[Piece], state: _State) -> None:
         if not piece.values or _placeholder_words_in_label(piece, spec):
             buffer.append(piece)
             continue
-        _take(piece, buffer, _label_lines_after(pieces, index), state)
+        _take(piece, _without_repeated_header(buffer, piece, spec), _label_lines_after(pieces, index), state)
         buffer = []
     if buffer:
         _labels_only(buffer, state)
+
+
+def _label_begun_before(buffer: list[Piece], header: Piece, state: _State) -> list[Piece]:
+    """What a header row leaves of the label lines above it: nothing, unless the header is
+    repeated at the top of a page of a table whose rows are already being read, and those
+    lines are on the page before: the head of a label the page break cut (its tail and numbers
+    follow the header)."""
+    if header.page is None or not state.assigned:
+        return []
+    return [p for p in buffer if p.page is not None and p.page < header.page]
+
+
+def _without_repeated_header(buffer: list[Piece], piece: Piece, spec: Spec) -> list[Piece]:
+    """The label lines above a row, less a table header repeated at the top of its page when
+    the row's label began on the page before ('1.本机关不掌握相关政府' at the foot of page 1,
+    the header again, '信息 0 1 0 …' on page 2): the header's lines are none of the label. Only
+    lines on the row's own page, after lines from an earlier page, made only of the header's
+    characters, are left out."""
+    if piece.page is None or not any(p.page is not None and p.page < piece.page for p in buffer):
+        return buffer
+    return [
+        p
+        for p in buffer
+        if not (p.page == piece.page and lab.text_core(p.text) and set(lab.text_core(p.text)) <= spec.header_chars)
+    ]
 
 
 def _set_header(state: _State, header: dict[str, int], width: int, continued: bool) -> None:
