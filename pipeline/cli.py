@@ -172,9 +172,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     index = site_index_for(warehouse_path)
     if index.exists():
         print(f"dashboard:  {index}  (open in a browser)")
+    checks = index.parent / "quality.html"
+    if checks.exists():
+        print(f"checks:     {checks}  (every suite, expectation and result; works offline)")
     docs = docs_index_for(warehouse_path)
     if docs.exists():
-        print(f"data docs:  {docs}  (Great Expectations: every suite and validation result)")
+        print(f"data docs:  {docs}  (Great Expectations' own pages; they load scripts from the internet)")
     return 0
 
 

@@ -78,7 +78,11 @@ def test_ingest_prints_summary_and_paths(tmp_path, monkeypatch, capsys):
         "  duplicate   001_copy.txt: duplicate of 001_3e089bbee027005d.txt (same agency, year and numbers)"
     )
     assert lines[5] == "  4 non-blocking warnings (narrative, plausibility, continuity...): see the dashboard"
-    assert lines[-2] == f"dashboard:  {warehouse.parent / 'dq_site' / 'index.html'}  (open in a browser)"
+    assert lines[-3] == f"dashboard:  {warehouse.parent / 'dq_site' / 'index.html'}  (open in a browser)"
+    assert lines[-2] == (
+        f"checks:     {warehouse.parent / 'dq_site' / 'quality.html'}  "
+        "(every suite, expectation and result; works offline)"
+    )
     assert lines[-1].startswith(f"data docs:  {warehouse.parent / 'dq_docs' / 'index.html'}")
     # the committed instance config: no telemetry, one ingest run at a time
     assert (tmp_path / "dagster_home" / "dagster.yaml").read_text() == INSTANCE_CONFIG.read_text()
