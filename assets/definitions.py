@@ -15,13 +15,17 @@ from assets.ingest import (
 )
 from assets.settings import GongkaiSettings, WarehouseWriter
 
+EXECUTOR_ENV = "GONGKAI_EXECUTOR"  # default, k8s, celery or celery_k8s: see deployment_executor
+
 ingest_job = dg.define_asset_job(
     "ingest",
     selection=dg.AssetSelection.assets(raw_report_files, staged_reports, warehouse_tables, dq_dashboard),
     # In-process unless the run config says otherwise ({"execution": {"config": {"multiprocess": {}}}}):
     # in one process the WarehouseWriter lock spans the whole run. A cluster sets its executor on
     # the Definitions (``GONGKAI_EXECUTOR``, see ``deployment_executor``) with no change here.
-    config={"execution": {"config": {"in_process": {}}}},
+    config={"execution": {"config": {"in_process": {}}}}
+    if os.environ.get(EXECUTOR_ENV, "default") == "default"
+    else None,
     tags=dict([WRITER_TAG]),  # dagster.yaml's run queue starts one such run at a time
     description="Scan data/raw, parse new or changed files, validate, publish the warehouse, build the dashboard.",
 )
@@ -50,7 +54,7 @@ def deployment_executor() -> dg.ExecutorDefinition:
     ``k8s``, one Kubernetes job per step (dagster-k8s); ``celery``, one Celery task per step
     (dagster-celery); ``celery_k8s`` both. Each is configured by the run config's ``execution``
     section; the cluster packages are imported only when named."""
-    name = os.environ.get("GONGKAI_EXECUTOR", "default")
+    name = os.environ.get(EXECUTOR_ENV, "default")
     if name == "k8s":
         from dagster_k8s import k8s_job_executor
 

@@ -1,13 +1,16 @@
 """Assets for the ingest stages: scan -> stage (parse) -> [arithmetic check] -> warehouse (gate + publish).
 
-State between steps lives in the run's private build file (see pipeline.warehouse); the
-assets pass only small descriptions of it. The check is blocking: if the suites cannot run at
-all, nothing is published. Reports that fail the arithmetic are not a failed run: the check
+The stage is a graph of steps (``staged_reports``): the batch is cut into shards, each parsed
+by a step of its own into Parquet files (``pipeline.shards``), which any executor may run side
+by side (multiprocess, dagster-k8s, dagster-celery), and one step loads them all into the
+run's private build file (see pipeline.warehouse). State between steps lives in those files;
+the steps pass only small descriptions of them (paths, lists of files). The check is blocking:
+if the suites cannot run at all, nothing is published. Reports that fail the arithmetic are not a failed run: the check
 reports them (severity WARN) and the gate quarantines them.
 
 A run with nothing to do costs what Dagster costs: the first step removes what killed runs left
 (``warehouse.remove_stale_builds``, ``runs.fail_dead_runs``) and scans by stat (``ingest.scan``);
-the staging step then has no output, and Dagster skips the check, the gate and the dashboard
+the shard plan then has no shard, the staging step no output, and Dagster skips the check, the gate and the dashboard
 (no Data Docs or pages are rebuilt). The gate (``pipeline.load``), the suites and the dashboard import pandas, Great
 Expectations or the readers, so they are imported inside the steps that use them; that is also
 why the gate's and the dashboard's outputs carry no type annotation (it would import them here).
