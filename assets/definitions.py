@@ -1,5 +1,7 @@
 """Dagster Definitions: `dagster dev` from the repo root loads this module (pyproject [tool.dagster])."""
 
+import os
+
 import dagster as dg
 
 from assets.ingest import (
@@ -13,10 +15,17 @@ from assets.ingest import (
 )
 from assets.settings import GongkaiSettings, WarehouseWriter
 
+EXECUTOR_ENV = "GONGKAI_EXECUTOR"  # default, k8s, celery or celery_k8s: see deployment_executor
+
 ingest_job = dg.define_asset_job(
     "ingest",
     selection=dg.AssetSelection.assets(raw_report_files, staged_reports, warehouse_tables, dq_dashboard),
-    executor_def=dg.in_process_executor,  # one process: the WarehouseWriter lock spans the whole run
+    # In-process unless the run config says otherwise ({"execution": {"config": {"multiprocess": {}}}}):
+    # in one process the WarehouseWriter lock spans the whole run. A cluster sets its executor on
+    # the Definitions (``GONGKAI_EXECUTOR``, see ``deployment_executor``) with no change here.
+    config={"execution": {"config": {"in_process": {}}}}
+    if os.environ.get(EXECUTOR_ENV, "default") == "default"
+    else None,
     tags=dict([WRITER_TAG]),  # dagster.yaml's run queue starts one such run at a time
     description="Scan data/raw, parse new or changed files, validate, publish the warehouse, build the dashboard.",
 )
@@ -39,10 +48,35 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, settings: GongkaiSetti
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
 
 
+def deployment_executor() -> dg.ExecutorDefinition:
+    """The executor of the ingest job, named by ``GONGKAI_EXECUTOR``: unset (or ``default``), the
+    in-process or multiprocess executor that the run config chooses (in-process by default);
+    ``k8s``, one Kubernetes job per step (dagster-k8s); ``celery``, one Celery task per step
+    (dagster-celery); ``celery_k8s`` both. Each is configured by the run config's ``execution``
+    section; the cluster packages are imported only when named."""
+    name = os.environ.get(EXECUTOR_ENV, "default")
+    if name == "k8s":
+        from dagster_k8s import k8s_job_executor
+
+        return k8s_job_executor
+    if name == "celery":
+        from dagster_celery import celery_executor
+
+        return celery_executor
+    if name == "celery_k8s":
+        from dagster_celery_k8s import celery_k8s_job_executor
+
+        return celery_k8s_job_executor
+    if name != "default":
+        raise ValueError(f"GONGKAI_EXECUTOR={name!r}: expected default, k8s, celery or celery_k8s")
+    return dg.multi_or_in_process_executor
+
+
 def make_definitions(settings: GongkaiSettings | None = None) -> dg.Definitions:
     """The project's definitions; the CLI and tests pass their own paths."""
     settings = settings or GongkaiSettings()
     return dg.Definitions(
+        executor=deployment_executor(),
         assets=[raw_report_files, staged_reports, warehouse_tables, dq_dashboard],
         asset_checks=[statutory_arithmetic],
         jobs=[ingest_job],

@@ -1,13 +1,16 @@
 """Assets for the ingest stages: scan -> stage (parse) -> [arithmetic check] -> warehouse (gate + publish).
 
-State between steps lives in the run's private build file (see pipeline.warehouse); the
-assets pass only small descriptions of it. The check is blocking: if the suites cannot run at
-all, nothing is published. Reports that fail the arithmetic are not a failed run: the check
+The stage is a graph of steps (``staged_reports``): the batch is cut into shards, each parsed
+by a step of its own into Parquet files (``pipeline.shards``), which any executor may run side
+by side (multiprocess, dagster-k8s, dagster-celery), and one step loads them all into the
+run's private build file (see pipeline.warehouse). State between steps lives in those files;
+the steps pass only small descriptions of them (paths, lists of files). The check is blocking:
+if the suites cannot run at all, nothing is published. Reports that fail the arithmetic are not a failed run: the check
 reports them (severity WARN) and the gate quarantines them.
 
 A run with nothing to do costs what Dagster costs: the first step removes what killed runs left
 (``warehouse.remove_stale_builds``, ``runs.fail_dead_runs``) and scans by stat (``ingest.scan``);
-the staging step then has no output, and Dagster skips the check, the gate and the dashboard
+the shard plan then has no shard, the staging step no output, and Dagster skips the check, the gate and the dashboard
 (no Data Docs or pages are rebuilt). The gate (``pipeline.load``), the suites and the dashboard import pandas, Great
 Expectations or the readers, so they are imported inside the steps that use them; that is also
 why the gate's and the dashboard's outputs carry no type annotation (it would import them here).
@@ -20,7 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -28,7 +31,7 @@ import dagster as dg
 
 from assets import runs
 from assets.settings import GongkaiSettings, WarehouseWriter
-from pipeline import file_rows, ingest, warehouse
+from pipeline import file_rows, ingest, shards, warehouse
 from pipeline.dashboard.markdown import markdown_text as md
 from pipeline.progress import Progress
 
@@ -73,8 +76,8 @@ def raw_report_files(
 ) -> ingest.Scan:
     """Scanned only once this run holds the writer lock: after any run before it published.
     Holding it, no other writer is alive: what killed runs left behind is cleared first."""
-    stale = warehouse.remove_stale_builds(settings.warehouse_path)
     dead = runs.fail_dead_runs(context.instance, context.run_id)
+    stale = warehouse.remove_stale_builds(settings.warehouse_path, keep_runs=runs.runs_in_progress(context.instance))
     for path in stale:
         context.log.warning(f"removed {path.name}, left behind by a run that is no longer alive")
     for run_id in dead:
@@ -97,54 +100,90 @@ def raw_report_files(
     return scan
 
 
-@dg.asset(
-    group_name="ingest",
-    pool=POOL,
-    output_required=False,
-    description="Parsed reports in long format, in the staging tables of this run's build file "
-    "(not materialized when nothing changed: the check, the warehouse and the dashboard are then skipped).",
-)
-def staged_reports(
-    context: dg.AssetExecutionContext, settings: GongkaiSettings, raw_report_files: ingest.Scan
-) -> Iterator[dg.Output[StagedBatch]]:
-    """No output when there is nothing to do: Dagster then skips every later step (no build
-    copy, no validation, no Data Docs, no dashboard), and the no-op run records a few events
-    instead of fifty; its scan's metadata says what it found."""
+@dg.op(out=dg.DynamicOut(), description="Cut the batch into shards of `shard_files` files (none on a no-op).")
+def plan_shards(context: dg.OpExecutionContext, settings: GongkaiSettings, raw_report_files: ingest.Scan):
+    """No shard when there is nothing to do: then no shard is parsed, ``stage_shards`` has no
+    output and Dagster skips every later step (no build copy, no validation, no Data Docs, no
+    dashboard), and the no-op run records a few events instead of fifty; its scan's metadata
+    says what it found. Otherwise at least one shard, empty when no content is new (the folder's
+    files still need their rows)."""
     present = [*raw_report_files.to_process, *raw_report_files.unchanged]  # every file: each gets a reports row
     if not raw_report_files.needs_load and not file_rows.files_changed(settings.warehouse_path, present):
         context.log.info("nothing to stage: every file is unchanged; the later steps are skipped")
         return
+    directory = shards.run_dir(settings.warehouse_path, context.run_id)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for shard in shards.plan(raw_report_files.to_process, settings.shard_files, directory, context.run_id, now):
+        yield dg.DynamicOutput(shard, mapping_key=f"shard_{shard.index:04d}")
+
+
+@dg.op(description="Parse one shard's files and write its staging tables as Parquet (shared staging folder).")
+def parse_shard(context: dg.OpExecutionContext, settings: GongkaiSettings, shard: shards.Shard) -> shards.Written:
+    """Progress goes to the run log and, from the CLI, to its stderr; memory holds one chunk's
+    parsed reports and rows whatever the shard's size."""
+    with _progress_stream(settings.progress_fd) as stream:
+        progress = Progress(len(shard.files), stream=stream, log=context.log.info)
+        written = shards.write(
+            shard, settings.workers or None, settings.limits, settings.stage_chunk, on_progress=progress.at
+        )
+    context.add_output_metadata(
+        {**written.counts, **written.seconds, "peak_rss_mb": peak_rss_mb(), "shard": written.directory}
+    )
+    return written
+
+
+@dg.op(
+    out=dg.Out(is_required=False),
+    pool=POOL,
+    description="Load every shard's Parquet into the staging tables of this run's build file.",
+)
+def stage_shards(
+    context: dg.OpExecutionContext,
+    settings: GongkaiSettings,
+    writer: WarehouseWriter,
+    raw_report_files: ingest.Scan,
+    written: list[shards.Written],
+) -> Iterator[dg.Output[StagedBatch]]:
+    """No output when ``plan_shards`` made no shard (a no-op: Dagster runs this step on an empty
+    collection, and skips every later one)."""
+    if not written:
+        return
+    present = [*raw_report_files.to_process, *raw_report_files.unchanged]
     build = warehouse.start_build(settings.warehouse_path, context.run_id)
     try:
-        counts, seconds = _parse_and_stage(context, settings, raw_report_files.to_process, build)
+        t0 = time.perf_counter()
+        counts = shards.load(build, written, context.run_id)
         with warehouse.connect(build.path) as con:
             file_rows.stage_files(con, present)
+        load_s = round(time.perf_counter() - t0, 3)
     except BaseException:
         warehouse.discard(build)
         raise
+    finally:
+        shards.remove(settings.warehouse_path, context.run_id)
+    seconds = {k: round(sum(w.seconds.get(k, 0.0) for w in written), 3) for k in ("parse_s", "stage_s", "parquet_s")}
     yield dg.Output(
         StagedBatch(context.run_id, build, counts),
-        metadata={**counts, **seconds, "peak_rss_mb": peak_rss_mb(), "build_file": str(build.path)},
+        metadata={
+            **counts,
+            **seconds,
+            "shards": len(written),
+            "load_shards_s": load_s,
+            "peak_rss_mb": peak_rss_mb(),
+            "build_file": str(build.path),
+        },
     )
 
 
-def _parse_and_stage(
-    context: dg.AssetExecutionContext, settings: GongkaiSettings, files: list[ingest.RawFile], build: warehouse.Build
-) -> tuple[dict[str, int], dict[str, float]]:
-    """Parse and stage the batch a chunk of files at a time, so memory holds one chunk's
-    parsed reports and rows whatever the batch size; progress goes to the run log and, from
-    the CLI, to its stderr. Returns the counts and the seconds spent parsing and staging."""
-    parse_s = stage_s = 0.0
-    with _progress_stream(settings.progress_fd) as stream, ingest.Staging(build, context.run_id) as staging:
-        progress = Progress(len(files), stream=stream, log=context.log.info)
-        for chunk in ingest.chunks(files, settings.stage_chunk):
-            t0 = time.perf_counter()
-            on_progress = partial(progress.at, staging.counts["files"])  # files staged before this chunk
-            results = ingest.parse_files(chunk, settings.workers or None, settings.limits, on_progress=on_progress)
-            t1 = time.perf_counter()
-            staging.add(results)
-            parse_s, stage_s = parse_s + t1 - t0, stage_s + time.perf_counter() - t1
-    return staging.counts, {"parse_s": round(parse_s, 3), "stage_s": round(stage_s, 3)}
+@dg.graph_asset(
+    group_name="ingest",
+    description="Parsed reports in long format, in the staging tables of this run's build file, parsed in "
+    "shards that Dagster runs as separate steps (not materialized when nothing changed: the check, the "
+    "warehouse and the dashboard are then skipped).",
+)
+def staged_reports(raw_report_files):
+    written = plan_shards(raw_report_files).map(parse_shard)
+    return stage_shards(raw_report_files, written.collect())
 
 
 @contextmanager
@@ -162,7 +201,9 @@ def _progress_stream(fd: int) -> Iterator[TextIO | None]:
     blocking=True,
     description="Great Expectations suites (expectations/*.json): the statutory arithmetic of FORM.md.",
 )
-def statutory_arithmetic(settings: GongkaiSettings, staged_reports: StagedBatch) -> dg.AssetCheckResult:
+def statutory_arithmetic(
+    settings: GongkaiSettings, writer: WarehouseWriter, staged_reports: StagedBatch
+) -> dg.AssetCheckResult:
     """Blocking failures quarantine tables; warnings (narrative, plausibility, missing
     tables) are recorded only. The metadata names the worst offenders and links the docs."""
     import pandas as pd
@@ -206,7 +247,9 @@ def statutory_arithmetic(settings: GongkaiSettings, staged_reports: StagedBatch)
     pool=POOL,
     description="The published DuckDB warehouse: facts of tables that passed, quarantine, reports, dq_results.",
 )
-def warehouse_tables(context: dg.AssetExecutionContext, staged_reports: StagedBatch):  # -> load.LoadSummary
+def warehouse_tables(
+    context: dg.AssetExecutionContext, writer: WarehouseWriter, staged_reports: StagedBatch
+):  # -> load.LoadSummary
     """Gate the staged batch and publish it; returns the gate's ``LoadSummary``."""
     from pipeline import load
 

@@ -71,3 +71,11 @@ def fail_dead_runs(instance: dg.DagsterInstance, current_run_id: str) -> list[st
         )
         marked.append(run.run_id)
     return marked
+
+
+def runs_in_progress(instance: dg.DagsterInstance) -> set[str]:
+    """The ids of the instance's runs still in progress (after ``fail_dead_runs``: alive ones).
+    A run whose steps are separate processes (multiprocess or cluster executor) owns its build
+    file and its shards only while one of its steps runs; between steps, this keeps them."""
+    statuses = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+    return {run.run_id for run in instance.get_runs(filters=dg.RunsFilter(statuses=statuses))}

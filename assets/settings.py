@@ -19,6 +19,9 @@ class GongkaiSettings(dg.ConfigurableResource):
     warehouse: str = "warehouse/gongkai.duckdb"
     workers: int = 0  # parse processes; 0 = one per core
     stage_chunk: int = 500  # files parsed and staged at a time: memory holds one chunk, not the batch
+    # Files per parse shard (assets.ingest.parse_shard: one Dagster step each, run side by side by
+    # the multiprocess or a cluster executor); 0 = one shard, the whole batch.
+    shard_files: int = 0
     rehash: bool = False  # hash every file, even those whose path, size and mtime the warehouse knows
     # A descriptor on `gongkai ingest`'s own stderr, taken before Dagster captures step output
     # (which would hide a terminal from the step): parse progress is shown there; -1: run log only.
@@ -55,10 +58,15 @@ class GongkaiSettings(dg.ConfigurableResource):
 class WarehouseWriter(dg.ConfigurableResource):
     """Held for the whole run: ingest runs that write one warehouse go one at a time.
 
-    The job runs in one process (``in_process_executor``), so Dagster sets this resource up
-    once before the first step and tears it down after the last, even when a step fails:
-    the lock (``pipeline.warehouse.writer_lock``) spans scan, staging, check and publication.
-    A run that has to wait logs why, and ``waited_seconds`` tells the CLI."""
+    With the job's default executor (in-process), Dagster sets this resource up once before the
+    first step and tears it down after the last, even when a step fails: the lock
+    (``pipeline.warehouse.writer_lock``) spans scan, staging, check and publication. With the
+    multiprocess executor or a cluster's, each step that writes (scan and clean-up, loading the
+    shards, the check, the publication) sets it up in its own process and holds it for that
+    step; the parse shards do not take it. Between those steps, the run queue and the pool of
+    dagster.yaml keep a second run from starting, and publication refuses a warehouse changed
+    meanwhile (``warehouse.WarehouseChanged``). A run that has to wait logs why, and
+    ``waited_seconds`` tells the CLI."""
 
     warehouse: str = "warehouse/gongkai.duckdb"
     _waited: float = PrivateAttr(default=0.0)

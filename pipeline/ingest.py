@@ -254,17 +254,17 @@ class Staging:
     so memory holds one chunk's rows whatever the batch size, and the tables are the same
     whichever way the batch is cut (rows are appended; nothing depends on the chunk)."""
 
-    def __init__(self, build: Build, run_id: str) -> None:
-        self.build = build
+    def __init__(self, build: Build | Path, run_id: str, ingested_at: datetime | None = None) -> None:
+        self.path = build.path if isinstance(build, Build) else build  # a build file, or a shard's own file
         self.run_id = run_id
-        self.ingested_at = datetime.now(UTC).replace(tzinfo=None)  # one time for the whole batch
+        self.ingested_at = ingested_at or datetime.now(UTC).replace(tzinfo=None)  # one time for the whole batch
         self.counts = {"files": 0, "parsed": 0, "failed": 0}
         self._con: duckdb.DuckDBPyConnection | None = None
 
     def __enter__(self) -> Staging:
         import duckdb
 
-        self._con = duckdb.connect(str(self.build.path))
+        self._con = duckdb.connect(str(self.path))
         _create_staging_tables(self._con)
         return self
 

@@ -22,7 +22,7 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,9 +79,9 @@ def _own(build: Path) -> None:
 
 def _disown(build: Path) -> None:
     owner = _OWNED.pop(build, None)
+    _owner_path(build).unlink(missing_ok=True)  # before the unlock: no one sees it free and present
     if owner is not None:
-        _owner_path(build).unlink(missing_ok=True)  # before the unlock: no one sees it free and present
-        owner.close()
+        owner.close()  # else the build was started by another step's process (multiprocess executor)
 
 
 def start_build(published: Path, run_id: str) -> Build:
@@ -158,7 +158,7 @@ def discard(build: Build) -> None:
     _disown(build.path)
 
 
-def remove_stale_builds(published: Path) -> list[Path]:
+def remove_stale_builds(published: Path, keep_runs: Iterable[str] = ()) -> list[Path]:
     """Remove the build files of runs that are no longer alive; returns what was removed.
 
     A killed run (power loss, OOM killer, SIGKILL) leaves its build file (a copy of the whole
@@ -166,7 +166,13 @@ def remove_stale_builds(published: Path) -> list[Path]:
     writer is alive, and the owner lock double-checks it, file by file: a build whose owner
     file is still locked belongs to a live process (this one, or a run started without the
     writer lock) and is kept. A build without an owner file predates owner files or lost it
-    with its run: under the writer lock, it is stale too."""
+    with its run: under the writer lock, it is stale too.
+
+    The builds and parse shards (``pipeline.shards``) of the runs ``keep_runs`` (runs in progress)
+    are kept too: a run whose steps are separate processes owns its build only during a step."""
+    from pipeline import shards
+
+    keep = set(keep_runs)
     prefix = BUILD_PREFIX.format(stem=published.stem)
     removed: list[Path] = []
     if not published.parent.exists():
@@ -174,12 +180,18 @@ def remove_stale_builds(published: Path) -> list[Path]:
     builds = {p.name.split(".duckdb")[0].removesuffix(".owner") for p in published.parent.glob(f"{prefix}*")}
     for name in sorted(builds):
         build = published.with_name(name + ".duckdb")
-        if build in _OWNED or _owner_alive(_owner_path(build)):
+        if name.removeprefix(prefix) in keep or build in _OWNED or _owner_alive(_owner_path(build)):
             continue
         for leftover in (build, build.with_name(build.name + ".wal"), _owner_path(build)):
             if leftover.exists():
                 leftover.unlink()
                 removed.append(leftover)
+    root = shards.staging_root(published)
+    for run_dir in sorted(root.iterdir()) if root.is_dir() else []:
+        build = published.with_name(f"{prefix}{run_dir.name}.duckdb")
+        if run_dir.name not in keep and build not in _OWNED and not _owner_alive(_owner_path(build)):
+            shards.remove(published, run_dir.name)
+            removed.append(run_dir)
     return removed
 
 

@@ -237,7 +237,7 @@ def test_ingest_shows_progress_on_stderr_and_in_the_run_log(tmp_path, monkeypatc
     logged = [
         e.user_message
         for e in dg.DagsterInstance.get().all_logs(run.run_id)
-        if e.step_key == "staged_reports" and e.user_message.startswith("parsed ")
+        if e.step_key == "staged_reports.parse_shard[shard_0000]" and e.user_message.startswith("parsed ")
     ]
     assert [f"gongkai ingest: {m}" for m in logged] == progress
 
