@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from pipeline.parse import ParsedReport
 
 log = logging.getLogger(__name__)
-PARALLEL_THRESHOLD = 8  # below this many files, a process pool costs more than it saves
+PARALLEL_THRESHOLD = 8  # below this many files, one worker process: more would cost more than they save
 
 
 @dataclass(frozen=True)
