@@ -220,6 +220,20 @@ def _aligned(words: list[_Word], columns: list[float], label_right: float) -> bo
     return all(w.x0 >= label_right - 1 and min(abs((w.x0 + w.x1) / 2 - c) for c in columns) <= tol for w in words)
 
 
+def _beside_rows(
+    indices: range, lines: list[_Line], trailing: list[list[_Word]], columns: list[float], label_right: float
+) -> bool:
+    """Whether each of these lines is only a label beside the rows (no word right of the label
+    column: a row printed blank) or prints its numbers under ``columns``: no header or caption,
+    whose words would stand over the columns."""
+    return all(
+        _aligned(trailing[i], columns, label_right)
+        if trailing[i]
+        else all(w.x1 <= label_right + 1 for w in lines[i].words)
+        for i in indices
+    )
+
+
 def _share_columns(
     blocks: list[list[int]],
     columns_of: list[list[float]],
@@ -236,12 +250,7 @@ def _share_columns(
         if len(own) >= len(above) or any(min(abs(c - d) for d in above) > _tolerance(above) for c in own):
             continue
         right = max(label_right_of[b - 1], label_right_of[b])
-        between = range(blocks[b - 1][-1] + 1, blocks[b][0])
-        labels_only = all(
-            _aligned(trailing[i], above, right) if trailing[i] else all(w.x1 <= right + 1 for w in lines[i].words)
-            for i in between
-        )
-        if labels_only:
+        if _beside_rows(range(blocks[b - 1][-1] + 1, blocks[b][0]), lines, trailing, above, right):
             columns_of[b] = above
 
 
@@ -263,13 +272,7 @@ def _continue_columns(
         return
     if any(min(abs(c - d) for d in before) > _tolerance(before) for c in own):
         return
-    beside = all(
-        _aligned(trailing[i], before, label_right)
-        if trailing[i]
-        else all(w.x1 <= label_right + 1 for w in lines[i].words)
-        for i in range(0, first[0])
-    )
-    if beside:
+    if _beside_rows(range(0, first[0]), lines, trailing, before, label_right):
         columns_of[0] = before
 
 

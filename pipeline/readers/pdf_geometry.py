@@ -150,17 +150,8 @@ def words(chars: list[Char]) -> list[list[Word]]:
     of characters whose baselines lie within 3 pt of the last; a word ends at a printed space,
     a gap wider than 3 pt, or a step of more than 3 pt up or down (lines chain: cells aligned
     at other heights can join one). Lines top to bottom, words left to right."""
-    lines: list[list[Char]] = []
-    last = -1e9
-    for c in sorted(chars, key=_BASELINE):
-        if c[5] <= last + Y_TOLERANCE:
-            lines[-1].append(c)
-        else:
-            lines.append([c])
-        last = c[5]
     out = []
-    for line in lines:
-        line.sort(key=_LEFT)
+    for line in _baseline_lines(chars):
         found: list[Word] = []
         current: list[Char] = []
         for c in line:
@@ -176,6 +167,22 @@ def words(chars: list[Char]) -> list[list[Word]]:
         if found:
             out.append(found)
     return out
+
+
+def _baseline_lines(chars: list[Char]) -> list[list[Char]]:
+    """Characters into lines, top to bottom, each left to right: a line is a run of characters
+    whose baselines lie within 3 pt of the last (pdfplumber clusters its lines so)."""
+    lines: list[list[Char]] = []
+    last = -1e9
+    for c in sorted(chars, key=_BASELINE):
+        if c[5] <= last + Y_TOLERANCE:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+        last = c[5]
+    for line in lines:
+        line.sort(key=_LEFT)
+    return lines
 
 
 def _flush(chars: list[Char], found: list[Word]) -> None:
@@ -390,17 +397,8 @@ def _cell_text(chars: list[Char]) -> str:
     """A cell's text: its lines joined without a break (a label wrapped in its cell is one
     label), the words of a line with a space (the rule of ``words``, without building words:
     a page has hundreds of cells)."""
-    lines: list[list[Char]] = []
-    last = -1e9
-    for c in sorted(chars, key=_BASELINE):
-        if c[5] <= last + Y_TOLERANCE:
-            lines[-1].append(c)
-        else:
-            lines.append([c])
-        last = c[5]
     parts = []
-    for line in lines:
-        line.sort(key=_LEFT)
+    for line in _baseline_lines(chars):
         text: list[str] = []
         x1 = base = 0.0
         gap = False
