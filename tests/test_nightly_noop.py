@@ -20,6 +20,9 @@ from pipeline import ingest
 from pipeline.cli import main, run_ingest
 from pipeline.progress import Progress
 from tests.conftest import SEED_NAMES, copy_seeds
+from tests.warehouse_rows import warehouse_rows
+
+SKIP = frozenset({"pipeline_state"})  # what the warehouse last applied, not what it holds
 
 
 @pytest.fixture
@@ -119,29 +122,6 @@ def test_cli_rehash_flag_reparses_a_file_changed_behind_its_mtime(loaded, tmp_pa
 
 
 # Columns whose values name the run or the moment, not the content: they differ between any two runs.
-RUN_COLUMNS = {"run_id", "ingested_at", "first_ingested_at", "last_seen", "validated_at"}
-
-
-def _tables(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every table of the warehouse, rows sorted, without the columns that name the run."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        out = {}
-        for name in names:
-            if name == "pipeline_state":
-                continue
-            columns = [
-                c
-                for (c,) in con.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [name]
-                ).fetchall()
-                if c not in RUN_COLUMNS
-            ]
-            listed = ", ".join(f'"{c}"' for c in columns)
-            out[name] = con.execute(f"SELECT {listed} FROM {name} ORDER BY ALL").fetchall()
-    return out
-
-
 def _ingest_with_chunk(raw: Path, warehouse: Path, chunk: int) -> None:
     settings = GongkaiSettings(raw_dir=str(raw), warehouse=str(warehouse), workers=1, stage_chunk=chunk)
     job = make_definitions(settings).resolve_job_def("ingest")
@@ -157,7 +137,8 @@ def test_staging_in_chunks_of_two_gives_the_same_warehouse(tmp_path):
     (raw / "reissue.txt").write_text(text.replace("行政许可\t319", "行政许可\t320"), encoding="utf-8")
     _ingest_with_chunk(raw, tmp_path / "two" / "g.duckdb", 2)
     _ingest_with_chunk(raw, tmp_path / "all" / "g.duckdb", 500)
-    two, whole = _tables(tmp_path / "two" / "g.duckdb"), _tables(tmp_path / "all" / "g.duckdb")
+    two = warehouse_rows(tmp_path / "two" / "g.duckdb", SKIP)
+    whole = warehouse_rows(tmp_path / "all" / "g.duckdb", SKIP)
     assert two == whole
     counts = {k: len(v) for k, v in two.items() if not k.startswith("dim_") or k == "dim_agency"}
     assert counts == {

@@ -8,16 +8,15 @@ from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from assets.definitions import make_definitions
 from pipeline import shards
 from pipeline.cli import run_ingest
 from pipeline.ingest import RawFile
 from tests.conftest import RAW
+from tests.warehouse_rows import warehouse_rows
 
 # Columns that name the run or the moment it ran: they differ between any two runs.
-RUN_COLUMNS = {"run_id", "ingested_at", "first_ingested_at", "last_seen", "validated_at"}
 
 
 def ingest_job() -> dg.JobDefinition:
@@ -33,25 +32,6 @@ def run_config(raw: Path, published: Path, shard_files: int) -> dict:
             "writer": {"config": {"warehouse": str(published)}},
         },
     }
-
-
-def tables(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows without the run's own columns, in a stable order."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall()]
-        out = {}
-        for name in names:
-            columns = [
-                c
-                for (c,) in con.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [name]
-                ).fetchall()
-                if c not in RUN_COLUMNS
-            ]
-            quoted = ", ".join(f'"{c}"' for c in columns)
-            rows = con.execute(f"SELECT {quoted} FROM {name}").fetchall()
-            out[name] = sorted(rows, key=repr)
-    return out
 
 
 def test_plan_cuts_the_batch_and_keeps_one_empty_shard(tmp_path):
@@ -110,7 +90,7 @@ def test_multiprocess_shards_give_the_in_process_warehouse(tmp_path):
         f"multiprocess, {len(parse_steps)} shards {multiprocess_s:.1f} s"
     )
 
-    expected, got = tables(one), tables(many)
+    expected, got = warehouse_rows(one), warehouse_rows(many)
     assert sorted(got) == sorted(expected)
     for name in expected:
         assert got[name] == expected[name], name

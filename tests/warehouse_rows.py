@@ -1,0 +1,31 @@
+"""Every table of a warehouse as rows, for tests that compare two warehouses built two ways
+(staged in chunks or all at once, parsed in shards or in one process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+# The columns that name the run or its time: they differ between two runs of the same files.
+RUN_COLUMNS = frozenset({"run_id", "ingested_at", "first_ingested_at", "last_seen", "validated_at"})
+
+
+def warehouse_rows(path: Path, skip_tables: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
+    """Every table's rows without the run's own columns, in a stable order."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall()]
+        out = {}
+        for name in names:
+            if name in skip_tables:
+                continue
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [name]
+                ).fetchall()
+                if c not in RUN_COLUMNS
+            ]
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            out[name] = sorted(con.execute(f"SELECT {quoted} FROM {name}").fetchall(), key=repr)
+    return out
