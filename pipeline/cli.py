@@ -184,6 +184,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from pipeline.show import show_file
 
+    if not Path(args.file).is_file():
+        print(f"gongkai show: {args.file}: no such file", file=sys.stderr)
+        return 2
     code = show_file(Path(args.file))
     if args.pdf_debug is not None:
         from pipeline.document import UnreadableFile

@@ -26,6 +26,11 @@ def test_show_unreadable_file(tmp_path, capsys):
     assert "status:   failed: empty file" in capsys.readouterr().out
 
 
+def test_show_a_missing_file_says_so(tmp_path, capsys):
+    assert main(["show", str(tmp_path / "nope.pdf")]) == 2
+    assert "nope.pdf: no such file" in capsys.readouterr().err
+
+
 def test_definitions():
     job = defs.resolve_job_def("ingest")
     # the four assets of assets/definitions.py and the asset check on staged_reports
