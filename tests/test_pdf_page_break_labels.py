@@ -13,7 +13,7 @@ from tools.layouts.families import FAMILIES_BY_NAME
 from tools.layouts.harness import judge, make_case, render
 
 
-@pytest.mark.parametrize("index", [113, 229, 274, 375])
+@pytest.mark.parametrize("index", [113, 229, 274, 375, 423])
 def test_a_label_cut_by_a_page_break_is_read_whole(tmp_path, index):
     case = make_case(FAMILIES_BY_NAME["wrapped_labels"], "pdf", index, 23)
     path = tmp_path / f"{case.name}.pdf"

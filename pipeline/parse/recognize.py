@@ -302,6 +302,8 @@ def _walk(pieces: list[Piece], state: _State) -> None:
                 _set_header(state, header, len(piece.cells), previous_header)
                 previous_header, buffer = True, _label_begun_before(buffer, piece, state)
                 continue
+            if buffer and _repeated_header_line(piece, buffer[-1].page, spec):
+                continue  # the header's caption repeated after a page break that cut the label in the buffer
             if not piece.values or _printed_blank(buffer, piece, pieces, index, spec) is None:
                 buffer.append(piece)  # a heading, or a label wrapped into a row of its own
                 continue
@@ -368,18 +370,21 @@ def _printed_blank(buffer: list[Piece], piece: Piece, pieces: list[Piece], index
     occurrences = _row_occurrences(spec, "".join(p.text for p in buffer) + piece.text, _own_from(buffer))
     if not occurrences or occurrences[-1].label.kind != "row":
         return None
-    if _continues(buffer, piece, _next_label(pieces, index), occurrences[-1], spec):
+    if _continues(buffer, piece, _next_label(pieces, index, spec), occurrences[-1], spec):
         return None
     return spec.slot(occurrences[-1].label.code)
 
 
-def _row_occurrences(spec: Spec, text: str, own_from: int = 0) -> list[lab.Occurrence]:
+def _row_occurrences(
+    spec: Spec, text: str, own_from: int = 0, alone: frozenset[int] = frozenset()
+) -> list[lab.Occurrence]:
     """Rows (and groups) named in ``text``. A label of one or two characters (规章, 3.其他)
     counts only in the row's own text (from ``own_from`` in the text's core): in the label
-    lines above it is a header word or part of a wrapped label, never a row of its own."""
+    lines above it is a header word or part of a wrapped label, never a row of its own, unless
+    it is printed whole with its numbering on a line of its own (starting at one of ``alone``)."""
     core = lab.text_core(text)
     found = [o for o in lab.find(spec.labels, core) if o.label.kind != "header"] if core else []
-    return [o for o in found if len(o.label.core) > lab.SHORT or o.start >= own_from]
+    return [o for o in found if len(o.label.core) > lab.SHORT or o.start >= own_from or o.start in alone]
 
 
 def _own_from(buffer: list[Piece]) -> int:
@@ -388,19 +393,43 @@ def _own_from(buffer: list[Piece]) -> int:
 
 def _waiting_in(buffer: list[Piece], state: _State) -> list[Slot]:
     """Rows named by label lines without values, that have no values yet, in printed order."""
-    return _fresh_rows(_row_occurrences(state.spec, "".join(p.text for p in buffer)), state)
+    found = _row_occurrences(state.spec, "".join(p.text for p in buffer))
+    return _fresh_rows(found, state, alone=_numbered_short_lines(buffer, state.spec))
 
 
-def _fresh_rows(occurrences: list[lab.Occurrence], state: _State, but: Slot | None = None) -> list[Slot]:
+def _fresh_rows(
+    occurrences: list[lab.Occurrence], state: _State, but: Slot | None = None, alone: frozenset[int] = frozenset()
+) -> list[Slot]:
     """The value rows these labels name that have no values yet, once each, in printed order;
-    labels of one or two characters never make a row wait (they are too often a fragment)."""
+    labels of one or two characters never make a row wait (they are too often a fragment),
+    except one printed whole with its numbering on a line of its own (``alone``: where such
+    lines start in the text's core, see ``_numbered_short_lines``)."""
     out: list[Slot] = []
     for occ in occurrences:
         slot = state.spec.slot(occ.label.code)
         fresh = slot.kind == "row" and slot.code not in state.assigned and slot != but and slot not in out
-        if fresh and len(occ.label.core) > lab.SHORT:
+        if fresh and (len(occ.label.core) > lab.SHORT or occ.start in alone):
             out.append(slot)
     return out
+
+
+def _numbered(text: str) -> str:
+    return normalize(text).replace("、", ".").replace("．", ".")
+
+
+def _numbered_short_lines(buffer: list[Piece], spec: Spec) -> frozenset[int]:
+    """Where, in the core of the buffer's joined text, a line starts that is nothing but a short
+    row label with the form's numbering (a blank row '3.其他' or '（七）总计' printed alone). A
+    bare '其他' may be a header word or a wrapped label's tail; '3.其他' alone on its line is the
+    row: no header or other label prints it."""
+    shorts = {_numbered(label.printed) for label in spec.labels if label.kind == "row" and len(label.core) <= lab.SHORT}
+    shorts.discard("")
+    out, text = set(), ""
+    for piece in buffer:
+        if _numbered(piece.text) in shorts and _numbered(piece.text) != lab.text_core(piece.text):
+            out.add(len(lab.text_core(text)))
+        text += piece.text
+    return frozenset(out)
 
 
 def _labels_only(buffer: list[Piece], state: _State) -> None:
@@ -443,15 +472,28 @@ def _label_area_is_text(piece: Piece, state: _State) -> None:
         piece.text, piece.values = "".join(piece.cells[:first]), []
 
 
-def _next_label(pieces: list[Piece], index: int, most: int = 3) -> str:
+def _next_label(pieces: list[Piece], index: int, spec: Spec, most: int = 3) -> str:
     """The label text of the next rows, through the first one with values (a wrapped label may
-    leave a row holding only '，')."""
-    out = []
-    for piece in pieces[index + 1 : index + 1 + most]:
+    leave a row holding only '，'). A table header repeated at the top of the next page is
+    passed over: a label cut by the page break goes on below it ('（二）部分公开（区分处理的，
+    只计这一情' / the header again / '形，不计其他情形） 0 0 …')."""
+    out: list[str] = []
+    page = pieces[index].page
+    for piece in pieces[index + 1 :]:
+        if _repeated_header_line(piece, page, spec):
+            continue
         out.append(piece.text)
-        if any(t.text for t in piece.values):
+        if len(out) == most or any(t.text for t in piece.values):
             break
     return "".join(out)
+
+
+def _repeated_header_line(piece: Piece, page: int | None, spec: Spec) -> bool:
+    """A line of a page after ``page`` made only of the table header's characters, no values."""
+    if page is None or piece.page is None or piece.page <= page or any(t.text for t in piece.values):
+        return False
+    core = lab.text_core(piece.text)
+    return not core or set(core) <= spec.header_chars
 
 
 def _continues(buffer: list[Piece], piece: Piece, following: str, occ: lab.Occurrence, spec: Spec) -> bool:
@@ -496,7 +538,8 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     before = "".join(p.text for p in buffer)
     text = before + piece.text
     own = (_own_from(buffer), len(lab.text_core(text)))
-    found = _with_and_without(spec, text, after, own[0]) if piece.text else []
+    alone = _numbered_short_lines(buffer, spec)
+    found = _with_and_without(spec, text, after, own[0], alone) if piece.text else []
     _check_one_label(piece, found, own, state)
     # labels up to the row's own text; a row printing only its numbering ('1.') also the one below it
     reach = own[1] + (1 if own[0] == own[1] else 0)
@@ -531,18 +574,21 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     target = spec.slot(occ.label.code)
     _check_numbering(piece, target)
     _check_rivals(spec, occ, lab.text_core(text), piece)
-    _wait(_fresh_rows(occurrences[:-1], state, but=target), buffer[0].where if buffer else piece.where, state)
+    waiting = _fresh_rows(occurrences[:-1], state, but=target, alone=alone)
+    _wait(waiting, buffer[0].where if buffer else piece.where, state)
     _bind(target, piece, piece.where, state)
 
 
-def _with_and_without(spec: Spec, text: str, after: str, own_from: int) -> list[lab.Occurrence]:
+def _with_and_without(
+    spec: Spec, text: str, after: str, own_from: int, alone: frozenset[int] = frozenset()
+) -> list[lab.Occurrence]:
     """Rows named with the label lines after the row (a label's wrapped tail), and without them:
     a row found in the text itself is kept even where a longer label forms with the lines after
     it (a vertical group's '处理' after '3.其他' makes '其他处理')."""
-    found = _row_occurrences(spec, text + after, own_from)
+    found = _row_occurrences(spec, text + after, own_from, alone)
     if after:
         codes = {o.label.code for o in found}
-        found += [o for o in _row_occurrences(spec, text, own_from) if o.label.code not in codes]
+        found += [o for o in _row_occurrences(spec, text, own_from, alone) if o.label.code not in codes]
         found.sort(key=lambda o: o.start)
     return found
 
@@ -897,9 +943,7 @@ def _without_copies(texts: Sequence[str], n: int, equations: Sequence[RowEquatio
 
 def _resolve(spec: Spec, fixed: dict, open_rows: dict, state: _State) -> dict[str, tuple[str, ...]]:
     """Ambiguous text rows: the combination the table's column equations admit, if unique."""
-    equations = [
-        eq for eq in form.EQUATIONS if eq.table == spec.table and eq.frame == "applications_by_applicant"
-    ]
+    equations = [eq for eq in form.EQUATIONS if eq.table == spec.table and eq.frame == "applications_by_applicant"]
     cols = spec.slots[0].cols
 
     def check(rows: dict[str, Sequence[str]]) -> bool:
