@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from tools.layouts.families import FAMILIES_BY_NAME
-from tools.layouts.harness import compare, make_case, read_back, render
+from tools.layouts.harness import compare, judge, make_case, read_back, render
 from tools.layouts.model import Printed
 
 BLANK = Printed("", None)
@@ -100,3 +100,71 @@ def test_a_review_table_printing_only_its_header_is_blank(tmp_path):
     assert read.problems == []
     assert [(c.raw, c.number) for c in read.cells] == [("", None)] * 15
     assert len(read.warnings) == 1 and read.warnings[0].endswith("table 四 prints no numbers: 15 blank cells")
+
+
+def test_rows_above_a_group_label_take_the_columns_their_header_names(tmp_path):
+    """Rows 一 and 二 leave 科研机构 and 法律服务机构 blank, and （一）予以公开 prints two
+    numbers, so the two rows are a block of their own that shows five columns. The header's
+    lowest cells (自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计, each
+    wrapped in its cell) name all seven: the five numbers go under their own header words."""
+    case = _case(0, "2021")
+    apps = case.report.tables["applications"]
+    for row in ("new_received", "carried_over"):
+        _blank(apps, [(row, "research_institution"), (row, "legal_service_org")])
+    _blank(apps, [k for k in apps if k[0] == "granted" and k[1] not in ("natural_person", "total")])
+    parsed = _read(case, tmp_path)
+    read = parsed.tables["applications"]
+    assert read.problems == []
+    assert compare(apps, read.cells) == []
+    row = {c.col: c.raw for c in read.cells if c.row == "new_received"}
+    assert row["research_institution"] == row["legal_service_org"] == ""
+    assert row["natural_person"] == apps[("new_received", "natural_person")].raw
+    assert row["other_org"] == apps[("new_received", "other_org")].raw
+
+
+def test_a_review_row_with_blank_cells_is_placed_under_its_fifteen_header_cells(tmp_path):
+    """Table 四 as one row under three header rows, seven of the fifteen cells printed: the
+    header's leaf cells (结果维持 … 总计, three times) are the columns, not the seven numbers."""
+    case = _case(0, "2021")
+    review = case.report.tables["review_litigation"]
+    keys = list(review)
+    values = {k: Printed(str(n), n) for k, n in zip(keys, [8, 0, 0, 0, 8, 3, 2, 0, 0, 5, 0, 0, 0, 5, 5], strict=True)}
+    review.update(values)
+    _blank(review, [k for k in keys if review[k].number == 0])
+    parsed = _read(case, tmp_path)
+    read = parsed.tables["review_litigation"]
+    assert read.problems == []
+    assert compare(review, read.cells) == []
+    assert [c.raw for c in read.cells] == ["8", "", "", "", "8", "3", "2", "", "", "5", "", "", "", "5", "5"]
+
+
+def test_a_blank_short_row_printed_alone_is_a_row_of_blank_cells(tmp_path):
+    """（六）其他处理's sub-row 3.其他 printed without numbers: its label alone on a line is
+    the row, not a header word (其他 is also a column) or a fragment of another label."""
+    case = _case(0, "2021")
+    apps = case.report.tables["applications"]
+    _blank(apps, [k for k in apps if k[0] == "other_other"])
+    parsed = _read(case, tmp_path)
+    read = parsed.tables["applications"]
+    assert read.problems == []
+    assert compare(apps, read.cells) == []
+    assert [c.raw for c in read.cells if c.row == "other_other"] == [""] * 7
+
+
+@pytest.mark.parametrize(
+    ("index", "seed", "what"),
+    [
+        (381, 23, "rows 一 and 二 a block of five columns above a group label; table 四 with 8 blank cells"),
+        (429, 23, "a continuation page where no row prints all seven numbers, under the repeated header"),
+        (69, 5, "a blank row whose label is longer than any row's, between two blocks of one table"),
+        (285, 5, "sparse rows more than four lines from any block, with blank rows between"),
+    ],
+)
+def test_generated_unruled_tables_with_many_blank_cells_load_exactly(tmp_path, index, seed, what):
+    """The layout generator's placeholders family (unruled PDF) at cases that once failed; each
+    cell must be the one rendered (``judge`` compares them all)."""
+    case = make_case(FAMILIES_BY_NAME["placeholders"], "pdf", index, seed)
+    path = tmp_path / f"{case.name}.pdf"
+    path.write_bytes(render(case))
+    outcome = judge(case, path)
+    assert outcome.verdict == "exact", (what, outcome.details)

@@ -10,7 +10,8 @@ On a table page, ruled tables come from their ruling lines (pdfplumber's table a
 and become blank cells, wrapped text inside a cell is joined. Words outside ruled tables are
 grouped into lines; runs of lines holding three or more numbers in aligned columns are a table
 drawn without ruling lines and are read by position: numbers are placed in columns by their x
-position (a missing number is a blank cell, never a shifted one), and the label words around a
+position (a missing number is a blank cell, never a shifted one; a column no row of a block
+fills is known from the header's lowest cells standing over it), and the label words around a
 row (wrapped above and below its numbers) are attached to the nearest row. Page furniture
 (page numbers, running headers/footers repeated on several pages) is dropped where it is
 printed: in the top or bottom band of a page. Nothing else is cut by position: a table
@@ -178,12 +179,82 @@ def _label_words(lines: list[_Line], values: list[list[_Word]], rows: range) -> 
     return [w for i in rows for w in lines[i].words if all(w is not v for v in values[i])]
 
 
-def _header_columns(columns: list[float], header: list[_Line], labels: list[_Word]) -> list[float]:
+def _width(word: _Word) -> float:
+    return word.x1 - word.x0
+
+
+def _touching(words: list[_Word]) -> list[_Word]:
+    """A line's words with the ones that touch joined (a header cell's characters spaced
+    out one by one: 自 然 人)."""
+    out: list[_Word] = []
+    for w in sorted(words, key=lambda w: w.x0):
+        last = out[-1] if out else None
+        if last and w.x0 - last.x1 <= 0.2 * (w.bottom - w.top):
+            top, bottom = min(last.top, w.top), max(last.bottom, w.bottom)
+            out[-1] = _Word(last.text + w.text, last.x0, max(last.x1, w.x1), top, bottom)
+        else:
+            out.append(w)
+    return out
+
+
+def _header_cells(words: list[_Word]) -> list[_Word] | None:
+    """A header's lowest cells, left to right, from its words (one extent and text each), or None.
+
+    A header of two or three rows (申请人情况 / 法人或其他组织 / 商业企业, or 行政复议 /
+    未经复议直接起诉 / 结果维持) names every column in its lowest cells. Its words are stacked
+    by x extent, narrowest first: words one above the other (a cell's text wrapped: 结果 / 维持,
+    上一年项目数 / 量) are one stack; a word over several stacks (法人或其他组织, 行政诉讼)
+    spans them and is no column. Stacks that end up overlapping do not show the columns: None."""
+    stacks: list[_Word] = []
+    for w in sorted(words, key=_width):
+        over = [k for k, s in enumerate(stacks) if w.x0 < s.x1 - 1 and s.x0 < w.x1 - 1]
+        if not over:
+            stacks.append(w)
+        elif len(over) == 1:
+            s = stacks[over[0]]
+            top, bottom = min(s.top, w.top), max(s.bottom, w.bottom)
+            stacks[over[0]] = _Word(s.text + w.text, min(s.x0, w.x0), max(s.x1, w.x1), top, bottom)
+    stacks.sort(key=lambda s: s.x0)
+    if any(a.x1 > b.x0 for a, b in itertools.pairwise(stacks)):
+        return None
+    return stacks
+
+
+def _leaf_columns(columns: list[float], header: list[_Line], label_right: float) -> list[float] | None:
+    """The value columns as the header's lowest cells give them (``_header_cells``: every
+    column, also those no row of the block fills), or None. They are the columns when every
+    column of numbers stands inside exactly one cell, each in its own, and every cell stands
+    within 1.6 column spacings of another (a caption in the label column's header cell,
+    第四项之和）, stands apart); otherwise the header does not show the columns."""
+    cells = _header_cells([w for line in header for w in _touching(line.words) if w.x0 >= label_right - 1])
+    if not cells or len(cells) <= len(columns):
+        return None
+    out: list[float | None] = [(c.x0 + c.x1) / 2 for c in cells]
+    gaps = sorted(b - a for a, b in itertools.pairwise(out))
+    spacing = gaps[len(gaps) // 2]
+    for k, x in enumerate(out):  # a cell off the columns' spacing is a caption, not a column
+        if min(abs(x - y) for j, y in enumerate(out) if j != k) > 1.6 * spacing:
+            return None
+    for c in columns:
+        inside = [k for k, cell in enumerate(cells) if cell.x0 - 1 <= c <= cell.x1 + 1]
+        if len(inside) != 1 or out[inside[0]] is None:
+            return None
+        out[inside[0]] = None  # taken: a second column of numbers in it fails the test above
+    taken = iter(columns)
+    return [next(taken) if x is None else x for x in out]
+
+
+def _header_columns(
+    columns: list[float], header: list[_Line], labels: list[_Word], cells_header: list[_Line]
+) -> list[float]:
     """The value columns, with the columns the header prints that no row fills: a column left
     blank in every row has no number to show it, but its header word stands above it, on a
     header line whose other words stand over the columns. A word spanning several columns
     (法人或其他组织, 行政诉讼) is not a column, nor is one in the label column, nor a word
     closer to a column than a column's width."""
+    leaves = _leaf_columns(columns, cells_header, max((w.x1 for w in labels), default=0.0))
+    if leaves:
+        return leaves
     gaps = sorted(b - a for a, b in itertools.pairwise(columns))
     if not gaps:
         return columns
@@ -215,6 +286,20 @@ def _header_lines(lines: list[_Line], values: list[list[_Word]], first: int, pit
     return out
 
 
+def _cell_lines(lines: list[_Line], trailing: list[list[_Word]], first: int, pitch: float) -> list[_Line]:
+    """The header just above a block's first row, for its cells (``_leaf_columns``): lines
+    without any number, each within 1.3 line heights of the one below (a caption such as
+    第二十条第（一）项 stands further off), the lowest within 2.5 of the row, at most eight."""
+    out: list[_Line] = []
+    below, reach = lines[first], 2.5
+    for i in range(first - 1, max(first - 9, -1), -1):
+        if trailing[i] or below.mid - lines[i].mid > reach * pitch:
+            break
+        out.append(lines[i])
+        below, reach = lines[i], 1.3
+    return out
+
+
 def _aligned(words: list[_Word], columns: list[float], label_right: float) -> bool:
     tol = _tolerance(columns)
     return all(w.x0 >= label_right - 1 and min(abs((w.x0 + w.x1) / 2 - c) for c in columns) <= tol for w in words)
@@ -225,11 +310,11 @@ def _beside_rows(
 ) -> bool:
     """Whether each of these lines is only a label beside the rows (no word right of the label
     column: a row printed blank) or prints its numbers under ``columns``: no header or caption,
-    whose words would stand over the columns."""
+    whose words would stand over the columns. A label longer than the rows' own may reach up
+    to half a column's spacing before the first column."""
+    edge = max(label_right, columns[0] - (columns[1] - columns[0]) / 2 if len(columns) > 1 else label_right)
     return all(
-        _aligned(trailing[i], columns, label_right)
-        if trailing[i]
-        else all(w.x1 <= label_right + 1 for w in lines[i].words)
+        _aligned(trailing[i], columns, label_right) if trailing[i] else all(w.x1 <= edge + 1 for w in lines[i].words)
         for i in indices
     )
 
@@ -285,17 +370,26 @@ def _join_sparse_rows(
     values: list[list[_Word]],
     pitch: float,
 ) -> None:
-    """Lines with one or two numbers, each under a column of a block within reach (4 line
-    heights), become rows of that block (rows with blank cells); between two tables' blocks,
-    of the nearer one. ``values`` and ``blocks`` are updated in place."""
+    """Lines with one or two numbers, each under a column of a block within reach, become rows
+    of that block (rows with blank cells); between two tables' blocks, of the nearer one. In
+    reach: 4 line heights from the block, or 6 of its rows' pitches with nothing between but
+    labels beside the rows and numbers under its columns (rows printed blank keep a sparse row
+    further off). ``values`` and ``blocks`` are updated in place."""
+
+    def in_reach(i: int, b: int) -> bool:
+        block = blocks[b]
+        if lines[block[0]].mid - 4 * pitch <= lines[i].mid <= lines[block[-1]].mid + 4 * pitch:
+            return True
+        row_pitch = min((lines[v].mid - lines[u].mid for u, v in itertools.pairwise(block)), default=pitch)
+        between = range(i + 1, block[0]) if i < block[0] else range(block[-1] + 1, i)
+        far = min(abs(lines[i].mid - lines[block[0]].mid), abs(lines[i].mid - lines[block[-1]].mid))
+        return far <= 6 * row_pitch and _beside_rows(between, lines, trailing, columns_of[b], label_right_of[b])
+
     for i, vals in enumerate(trailing):
         if values[i] or not vals:
             continue
         homes = [
-            b
-            for b, block in enumerate(blocks)
-            if lines[block[0]].mid - 4 * pitch <= lines[i].mid <= lines[block[-1]].mid + 4 * pitch
-            and _aligned(vals, columns_of[b], label_right_of[b])
+            b for b in range(len(blocks)) if _aligned(vals, columns_of[b], label_right_of[b]) and in_reach(i, b)
         ]
         distance = {b: min(abs(lines[v].mid - lines[i].mid) for v in blocks[b]) for b in homes}
         nearest = sorted(homes, key=distance.get)
@@ -332,7 +426,7 @@ def _header_rows(
         label_right = max((w.x1 for w in labels), default=0.0)
         columns = [w for w in _header_words(lines, trailing, owner, i, pitch) if w.x0 > label_right]
         leftmost = min(w.x0 for k in rows for w in trailing[k])
-        if columns and columns[0].x1 < leftmost:
+        if columns and columns[0].x1 < leftmost and _stands_apart(columns):
             columns = columns[1:]  # the label column's header (信息内容), left of every number
         placed = {k: _under(trailing[k], columns) for k in rows} if len(columns) >= 2 else {}
         if placed and all(placed.values()):
@@ -344,10 +438,19 @@ def _header_rows(
     return out
 
 
+def _stands_apart(columns: list[_Word]) -> bool:
+    """Whether the first header word stands apart from the others, as the label column's header
+    does (信息内容), rather than at their spacing (自然人 beside 商业企业 …); with fewer than
+    three words, nothing shows the spacing: it stands apart."""
+    centres = [(w.x0 + w.x1) / 2 for w in columns]
+    gaps = [b - a for a, b in itertools.pairwise(centres[1:])]
+    return not gaps or centres[1] - centres[0] > 1.6 * sorted(gaps)[len(gaps) // 2]
+
+
 def _header_words(lines: list[_Line], trailing: list[list[_Word]], owner: dict, last: int, pitch: float) -> list[_Word]:
-    """A header's column words, left to right: the lines without numbers ending at ``last``,
-    each within 1.3 line heights of the next (a caption stands further off), with the words of
-    a header wrapped in its cell (上一年项目数 / 量) joined into one extent."""
+    """A header's column words, left to right: the lowest cells (``_header_cells``) of the lines
+    without numbers ending at ``last``, each within 1.3 line heights of the next (a caption
+    stands further off), at most four lines."""
     first = last
     while (
         first > 0
@@ -357,14 +460,7 @@ def _header_words(lines: list[_Line], trailing: list[list[_Word]], owner: dict, 
         and last - first < 3
     ):
         first -= 1
-    columns: list[_Word] = []
-    for w in sorted((w for k in range(first, last + 1) for w in lines[k].words), key=lambda w: w.x0):
-        if columns and w.x0 < columns[-1].x1:
-            c = columns[-1]
-            columns[-1] = _Word(c.text + w.text, c.x0, max(c.x1, w.x1), min(c.top, w.top), max(c.bottom, w.bottom))
-        else:
-            columns.append(w)
-    return columns
+    return _header_cells([w for k in range(first, last + 1) for w in _touching(lines[k].words)]) or []
 
 
 def _under(numbers: list[_Word], columns: list[_Word]) -> list[str] | None:
@@ -406,7 +502,8 @@ def _unruled(lines: list[_Line], page: int, first_table: int, carry: dict) -> li
     for block in blocks:
         labels = _label_words(lines, trailing, range(block[0], block[-1] + 1))
         columns = _columns([values[i] for i in block])
-        columns_of.append(_header_columns(columns, _header_lines(lines, values, block[0], pitch), labels))
+        header = _header_lines(lines, values, block[0], pitch)
+        columns_of.append(_header_columns(columns, header, labels, _cell_lines(lines, trailing, block[0], pitch)))
         label_right_of.append(max((w.x1 for w in labels), default=min(w.x0 for i in block for w in values[i])))
     _share_columns(blocks, columns_of, label_right_of, lines, trailing)
     if blocks:
@@ -417,6 +514,7 @@ def _unruled(lines: list[_Line], page: int, first_table: int, carry: dict) -> li
     _join_sparse_rows(blocks, columns_of, label_right_of, lines, trailing, values, pitch)
     owner: dict[int, tuple[int, int]] = {}  # line index -> (block, value line)
     for b, block in enumerate(blocks):
+        row_pitch = min((lines[v].mid - lines[u].mid for u, v in itertools.pairwise(block)), default=0.0)
         for i in range(block[0], block[-1] + 1):
             if values[i]:
                 owner[i] = (b, i)
@@ -428,6 +526,8 @@ def _unruled(lines: list[_Line], page: int, first_table: int, carry: dict) -> li
                 up, down = lines[i].mid - lines[above[-1]].mid, lines[below[0]].mid - lines[i].mid
                 if max(up, down) < 1.6 * min(up, down):
                     continue  # midway between two rows: a label line of either; the recognizer decides
+                if min(up, down) >= 0.85 * row_pitch:
+                    continue  # a row's pitch from every row: a row of its own (printed blank) or a heading
             owner[i] = (b, near)
         last = previous = block[-1]
         first_column = min(w.x0 for w in values[last])
