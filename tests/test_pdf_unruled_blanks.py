@@ -158,6 +158,9 @@ def test_a_blank_short_row_printed_alone_is_a_row_of_blank_cells(tmp_path):
         (429, 23, "a continuation page where no row prints all seven numbers, under the repeated header"),
         (69, 5, "a blank row whose label is longer than any row's, between two blocks of one table"),
         (285, 5, "sparse rows more than four lines from any block, with blank rows between"),
+        (189, 91, "第二十条（一）: 规章 printed blank between the header and a row of two numbers"),
+        (237, 91, "a continuation page whose first rows (sparse) stand right under the repeated header"),
+        (669, 91, "a sparse row seven rows from its block, in reach once the rows between join it"),
     ],
 )
 def test_generated_unruled_tables_with_many_blank_cells_load_exactly(tmp_path, index, seed, what):

@@ -419,14 +419,20 @@ def _numbered(text: str) -> str:
 
 def _numbered_short_lines(buffer: list[Piece], spec: Spec) -> frozenset[int]:
     """Where, in the core of the buffer's joined text, a line starts that is nothing but a short
-    row label with the form's numbering (a blank row '3.其他' or '（七）总计' printed alone). A
-    bare '其他' may be a header word or a wrapped label's tail; '3.其他' alone on its line is the
-    row: no header or other label prints it."""
-    shorts = {_numbered(label.printed) for label in spec.labels if label.kind == "row" and len(label.core) <= lab.SHORT}
-    shorts.discard("")
+    row label printed whole (a blank row '3.其他', '（七）总计' or '规章' printed alone). A bare
+    '其他' or '总计' may be a header word or a wrapped label's tail, so those count only with the
+    form's numbering; a short label no header prints (规章) counts alone on its line."""
+    headers = {label.core for label in spec.labels if label.kind == "header"}
+    shorts = {
+        _numbered(label.printed)
+        for label in spec.labels
+        if label.kind == "row"
+        and len(label.core) <= lab.SHORT
+        and (_numbered(label.printed) != label.core or label.core not in headers)
+    }
     out, text = set(), ""
     for piece in buffer:
-        if _numbered(piece.text) in shorts and _numbered(piece.text) != lab.text_core(piece.text):
+        if piece.text and _numbered(piece.text) in shorts:
             out.add(len(lab.text_core(text)))
         text += piece.text
     return frozenset(out)

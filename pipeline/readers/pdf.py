@@ -289,14 +289,20 @@ def _header_lines(lines: list[_Line], values: list[list[_Word]], first: int, pit
 def _cell_lines(lines: list[_Line], trailing: list[list[_Word]], first: int, pitch: float) -> list[_Line]:
     """The header just above a block's first row, for its cells (``_leaf_columns``): lines
     without any number, each within 1.3 line heights of the one below (a caption such as
-    第二十条第（一）项 stands further off), the lowest within 2.5 of the row, at most eight."""
+    第二十条第（一）项 stands further off), the lowest within 2.5 of the row, at most eight.
+    Labels between the header and the row, left of every number (a group label 三、本年度办理
+    结果 or a row printed blank), are passed over: they are rows, not the header."""
     out: list[_Line] = []
+    edge = min(w.x0 for w in trailing[first])
     below, reach = lines[first], 2.5
-    for i in range(first - 1, max(first - 9, -1), -1):
-        if trailing[i] or below.mid - lines[i].mid > reach * pitch:
+    for i in range(first - 1, -1, -1):
+        if trailing[i] or below.mid - lines[i].mid > reach * pitch or len(out) == 8:
             break
+        below = lines[i]
+        if not out and all(w.x1 < edge for w in lines[i].words):
+            continue  # a label beside the rows
         out.append(lines[i])
-        below, reach = lines[i], 1.3
+        reach = 1.3
     return out
 
 
@@ -385,17 +391,20 @@ def _join_sparse_rows(
         far = min(abs(lines[i].mid - lines[block[0]].mid), abs(lines[i].mid - lines[block[-1]].mid))
         return far <= 6 * row_pitch and _beside_rows(between, lines, trailing, columns_of[b], label_right_of[b])
 
-    for i, vals in enumerate(trailing):
-        if values[i] or not vals:
-            continue
-        homes = [
-            b for b in range(len(blocks)) if _aligned(vals, columns_of[b], label_right_of[b]) and in_reach(i, b)
-        ]
-        distance = {b: min(abs(lines[v].mid - lines[i].mid) for v in blocks[b]) for b in homes}
-        nearest = sorted(homes, key=distance.get)
-        if nearest and (len(nearest) == 1 or distance[nearest[0]] < distance[nearest[1]]):
-            values[i] = vals
-            blocks[nearest[0]] = sorted([*blocks[nearest[0]], i])
+    joined = True
+    while joined:  # a row joined brings the rows beyond it in reach
+        joined = False
+        for i, vals in enumerate(trailing):
+            if values[i] or not vals:
+                continue
+            homes = [
+                b for b in range(len(blocks)) if _aligned(vals, columns_of[b], label_right_of[b]) and in_reach(i, b)
+            ]
+            distance = {b: min(abs(lines[v].mid - lines[i].mid) for v in blocks[b]) for b in homes}
+            nearest = sorted(homes, key=distance.get)
+            if nearest and (len(nearest) == 1 or distance[nearest[0]] < distance[nearest[1]]):
+                values[i], joined = vals, True
+                blocks[nearest[0]] = sorted([*blocks[nearest[0]], i])
 
 
 def _header_rows(
@@ -424,8 +433,17 @@ def _header_rows(
             continue
         labels = [w for k in rows for w in lines[k].words if all(w is not v for v in trailing[k])]
         label_right = max((w.x1 for w in labels), default=0.0)
-        columns = [w for w in _header_words(lines, trailing, owner, i, pitch) if w.x0 > label_right]
         leftmost = min(w.x0 for k in rows for w in trailing[k])
+        last = i  # the header's last line, above rows printed blank (规章 alone, in the label column)
+        while (
+            last > 0
+            and all(w.x1 < leftmost for w in lines[last].words)
+            and not trailing[last - 1]
+            and last - 1 not in owner
+            and lines[last].mid - lines[last - 1].mid <= 2.5 * pitch
+        ):
+            last -= 1
+        columns = [w for w in _header_words(lines, trailing, owner, last, pitch) if w.x0 > label_right]
         if columns and columns[0].x1 < leftmost and _stands_apart(columns):
             columns = columns[1:]  # the label column's header (信息内容), left of every number
         placed = {k: _under(trailing[k], columns) for k in rows} if len(columns) >= 2 else {}
@@ -508,10 +526,19 @@ def _unruled(lines: list[_Line], page: int, first_table: int, carry: dict) -> li
     _share_columns(blocks, columns_of, label_right_of, lines, trailing)
     if blocks:
         _continue_columns(blocks[0], columns_of, label_right_of[0], lines, trailing, carry.get("columns"))
-        carry["columns"] = columns_of[-1]
-    else:
-        carry["columns"] = None
+    firsts = [block[0] for block in blocks]
     _join_sparse_rows(blocks, columns_of, label_right_of, lines, trailing, values, pitch)
+    # a block that sparse rows extended upward may now stand right under its header, which names its columns
+    widened = False
+    for b, block in enumerate(blocks):
+        if block[0] != firsts[b]:
+            leaves = _leaf_columns(columns_of[b], _cell_lines(lines, trailing, block[0], pitch), label_right_of[b])
+            if leaves:
+                columns_of[b], widened = leaves, True
+    if widened:
+        _share_columns(blocks, columns_of, label_right_of, lines, trailing)
+        _join_sparse_rows(blocks, columns_of, label_right_of, lines, trailing, values, pitch)
+    carry["columns"] = columns_of[-1] if blocks else None
     owner: dict[int, tuple[int, int]] = {}  # line index -> (block, value line)
     for b, block in enumerate(blocks):
         row_pitch = min((lines[v].mid - lines[u].mid for u, v in itertools.pairwise(block)), default=0.0)
