@@ -221,12 +221,15 @@ def _row_readings(report: Report, lay: Layout, table: str) -> list[int]:
     for raws, kinds, groups, blocks in rows:
         if lay.vanish:
             out.append(readings.vanished(raws, groups))
-        elif blocks == 3:
-            out.append(readings.fused_blocks("".join(raws), 3, 4))
+            continue
+        glued = "".join(raws)
+        if blocks == 3:
+            cut = readings.fused_blocks(glued, 3, 4)
         elif blocks == 1:
-            out.append(readings.fused_sum("".join(raws), len(raws) - 1))
+            cut = readings.fused_sum(glued, len(raws) - 1)
         else:
-            out.append(readings.fused_free("".join(raws), kinds))
+            cut = readings.fused_free(glued, kinds)
+        out.append(min(readings.MANY, cut + readings.fused_whole(glued, len(raws), kinds, groups)))
     return out
 
 

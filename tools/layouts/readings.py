@@ -93,6 +93,31 @@ def fused_blocks(s: str, blocks: int, parts: int) -> int:
     return go(0, 0)
 
 
+def fused_whole(s: str, n: int, kinds: tuple[str, ...], total_groups: list[tuple[list[int], int]]) -> int:
+    """Readings of a glued row as one cell beside vanished blanks: the reader cannot tell a
+    run of digits glued from several cells ('118' = 1 | 1 | 8) from one number whose row lost
+    its blank cells (118 | | ), so it pools both (``pipeline.parse.readings.row_readings``) and
+    a row is unique only when the pool holds one reading. Zero when the run cannot be one
+    number (a leading zero)."""
+    count = 0
+    for position in range(n):
+        if not _ok(s, kinds[position]) or (len(s) > 1 and s[0] == "0"):
+            continue
+        values = [""] * n
+        values[position] = s
+        if all(_holds_printed(values, parts, total) for parts, total in total_groups):
+            count += 1
+            if count >= MANY:
+                return MANY
+    return count
+
+
+def _holds_printed(values: list[str], parts: list[int], total: int) -> bool:
+    """A rule with blanks counted as 0, as the reader's search over readings counts them."""
+    numbers = [printed_number(values[p]) or 0 for p in parts]
+    return sum(numbers) == (printed_number(values[total]) or 0)
+
+
 def vanished(raws: list[str], total_groups: list[tuple[list[int], int]]) -> int:
     """Placements of a row's non-blank cells into its columns (order kept, blanks counting 0)
     that satisfy its rules; a blank total is a total not printed and satisfies any parts."""
