@@ -61,8 +61,22 @@ def _normalize_short(text: str) -> str:
     return _normalize(text)
 
 
+# Full-width punctuation, in every line of a Chinese report, makes NFKC normalize a whole text
+# the slow way (a body: 0.16 ms); replaced by its compatibility decomposition first, the text
+# passes NFKC's quick check (4 us). The result is the same for any text: NFKC composes the full
+# decomposition of each character, and a character's decomposition decomposes to itself.
+_FULL_WIDTH = tuple((ch, unicodedata.normalize("NFKD", ch)) for ch in "，：（）；！？　％")
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize('NFKC', text)``, faster on Chinese text."""
+    for ch, plain in _FULL_WIDTH:
+        text = text.replace(ch, plain)
+    return unicodedata.normalize("NFKC", text)
+
+
 def _normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     text = _t2s().convert(text)
     for word, simplified in _MIRROR_WORDS.items():
         text = text.replace(word, simplified)
