@@ -56,3 +56,24 @@ def test_nfkc_is_unicodedata_nfkc():
         assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
     every = "".join(chr(c) for c in range(0x20, 0x30000) if not 0xD800 <= c < 0xE000)
     assert nfkc(every) == unicodedata.normalize("NFKC", every)
+
+
+def test_most_candidates_bounds_the_count_of_candidates():
+    """Rows under the bound skip the exact count: it must never be below the count (which
+    ``candidates`` enumerates), for either damage, over many random rows."""
+    from pipeline.parse.readings import candidates, count_candidates, most_candidates
+
+    rng = random.Random(3)
+    printed = ["0", "1", "12", "105", "2000", "-3", "无", "31", "0012", "7", ""]
+    tight = 0
+    for _ in range(3000):
+        n = rng.randint(1, 9)
+        tokens = rng.choices(printed, k=rng.randint(0, n + 1))
+        for split in (True, False):
+            count = count_candidates(tokens, n, split)
+            assert count == sum(1 for _ in candidates(tokens, n, split))
+            assert count <= most_candidates(tokens, n, split), (tokens, n, split)
+            tight += count == most_candidates(tokens, n, split) > 0
+    assert tight > 500  # the bound is often exact, not merely large
+    assert most_candidates(["21710000218"], 8, True) == 120  # C(10, 7)
+    assert most_candidates(["1", "2"], 16, False) == 120  # C(16, 2)
