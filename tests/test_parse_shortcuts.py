@@ -77,3 +77,26 @@ def test_most_candidates_bounds_the_count_of_candidates():
     assert tight > 500  # the bound is often exact, not merely large
     assert most_candidates(["21710000218"], 8, True) == 120  # C(10, 7)
     assert most_candidates(["1", "2"], 16, False) == 120  # C(16, 2)
+
+
+def test_numbers_hash_hashes_the_repr_of_the_sorted_items():
+    """Warehouses keep numbers_hash: its cached assembly must hash the very bytes of the plain
+    formula, for any numbers (-0 and 0, 1.0 and 1, exponents) and any texts (quotes)."""
+    import hashlib
+    from decimal import Decimal
+
+    from pipeline.normalize import numbers_hash
+    from pipeline.parse.model import Cell, ParsedReport, TableRead
+
+    numbers = [Decimal(x) for x in ("0", "-0", "0.0", "-0.00", "1", "1.0", "1.50", "1E+1", "-5", "0.0001", "99.5")]
+    rng = random.Random(2)
+    for _ in range(2000):
+        cells = [
+            Cell(f"r{rng.randint(0, 3)}", rng.choice(["c", "c'", 'c"']), "", rng.choice([*numbers, None]), "w")
+            for _ in range(rng.randint(0, 6))
+        ]
+        parsed = ParsedReport("t", "a", 2021, "2021", {"applications": TableRead("applications", cells)})
+        items = sorted(
+            ("applications", c.row, c.col, "" if c.number is None else format(c.number.normalize(), "f")) for c in cells
+        )
+        assert numbers_hash(parsed) == hashlib.sha256(repr(items).encode()).hexdigest()
