@@ -223,9 +223,12 @@ class _Search:
     def push(self, text: str) -> bool:
         """Place one cell; False when an equation it completes fails (it is placed anyway)."""
         self.cells.append(text)
-        self.values.append(number(text))
         values = self.values
-        return all(values[lhs] == sum((values[i] for i in rhs), Decimal(0)) for lhs, rhs in self.due[len(values) - 1])
+        values.append(number(text))
+        due = self.due[len(values) - 1]
+        if not due:  # most cells complete no equation: no generator to make
+            return True
+        return all(values[lhs] == sum((values[i] for i in rhs), Decimal(0)) for lhs, rhs in due)
 
     def pop(self) -> None:
         self.cells.pop()
