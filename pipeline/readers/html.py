@@ -15,6 +15,7 @@ what is nested past 255 levels without a word, which could move a table's cells.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
@@ -61,8 +62,9 @@ def _cell_text(cell: etree._Element) -> str:
     elements inside (most of a table's) is its text: no walk."""
     if len(cell) == 0:
         return _clean(cell.text or "")
-    if all(len(child) == 0 for child in cell):  # '<td><p>…</p></td>', '<td><span>…</span></td>'
-        return _clean("".join(_flat_parts(cell)))
+    children = list(cell)  # each child's proxy made once, for the test and the parts
+    if all(len(child) == 0 for child in children):  # '<td><p>…</p></td>', '<td><span>…</span></td>'
+        return _clean("".join(_flat_parts(cell, children)))
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
@@ -79,10 +81,10 @@ def _cell_text(cell: etree._Element) -> str:
     return _clean("".join(parts))
 
 
-def _flat_parts(cell: etree._Element) -> list[str]:
+def _flat_parts(cell: etree._Element, children: list[etree._Element]) -> list[str]:
     """``_cell_text``'s pieces of a cell whose children hold no elements: the same as its walk."""
     parts = [cell.text or ""]
-    for child in cell:
+    for child in children:
         tag = child.tag
         if isinstance(tag, str) and tag not in _SKIP:
             if tag in _BLOCK:
@@ -163,11 +165,18 @@ def _check_size(data: bytes, limits: Limits) -> None:
 
 def _deeper_than(root: etree._Element, levels: int) -> bool:
     """Whether elements nest more than ``levels`` deep (the root is level 1): some element has
-    ``levels`` element ancestors. One XPath query, evaluated by libxml2 without recursion;
-    walking the tree in Python to measure it cost more than reading the page's tables."""
+    ``levels`` element ancestors, i.e. an element stands at depth ``levels + 1``. One XPath
+    query down that many child steps, evaluated by libxml2 without recursion (walking the
+    tree in Python cost more than reading the page's tables; asking every element for its
+    ancestors, twice this)."""
     if levels < 1:
         return True  # the root alone is one level
-    return bool(root.xpath(f"boolean(//*[ancestor::*[{int(levels)}]])"))
+    return bool(_depth_query(levels)(root))
+
+
+@functools.lru_cache(maxsize=8)
+def _depth_query(levels: int) -> etree.XPath:
+    return etree.XPath("boolean(/" + "/".join(["*"] * (levels + 1)) + ")")
 
 
 def read(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
