@@ -63,7 +63,7 @@ def _normalize_short(text: str) -> str:
 
 # Full-width punctuation, in every line of a Chinese report, makes NFKC normalize a whole text
 # the slow way (a body: 0.16 ms); replaced by its compatibility decomposition first, the text
-# passes NFKC's quick check (4 us). The result is the same for any text: NFKC composes the full
+# passes NFKC's quick check (0.01 ms). The result is the same for any text: NFKC composes the full
 # decomposition of each character, and a character's decomposition decomposes to itself.
 _FULL_WIDTH = tuple((ch, unicodedata.normalize("NFKD", ch)) for ch in "，：（）；！？　％")
 
