@@ -17,12 +17,19 @@ Files the pipeline refuses (``UnreadableFile``) count in read/recognize time, as
 
     .venv/bin/python bench/bench_text.py [-n 200] [--seed 11] [--format txt --format html]
     .venv/bin/python bench/bench_text.py --profile html   # cProfile of one format's stages
+    .venv/bin/python bench/bench_text.py --digest before.txt   # per-file digests, to diff after a change
+
+``--digest`` writes one line per file (name, then sha256 prefixes of the repr of its Document,
+of its ParsedReport and of its staging rows, or why it failed) instead of timing: two runs of
+the same -n and --seed on two versions of the code must give identical files when a change is
+only about speed.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
 import pstats
 import shutil
 import sys
@@ -114,6 +121,25 @@ def report_line(fmt: str, t: Timing) -> str:
     return f"{fmt:6} {t.files:5d} {t.failed:6d} {rates}"
 
 
+def digest_lines(paths: list[Path]) -> list[str]:
+    """Per file: what was read, parsed and staged, as short hashes of their reprs."""
+
+    def sha(value: object) -> str:
+        return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
+
+    lines = []
+    for path in paths:
+        try:
+            doc = read_document(path)
+            parsed = parse_document(doc)
+        except UnreadableFile as exc:
+            lines.append(f"{path.name} failed: {exc}")
+            continue
+        rows = to_rows("r", agencies.describe(parsed.agency_name).agency_id, parsed)
+        lines.append(f"{path.name} {sha(doc)} {sha(parsed)} {sha(rows)}")
+    return lines
+
+
 def warm_up() -> None:
     """Load the once-per-process tables (cpca divisions, OpenCC) outside the timings: a worker
     pays them once per run, not per report."""
@@ -127,12 +153,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--format", action="append", dest="formats", choices=FORMATS, help="only these formats")
     ap.add_argument("--profile", choices=FORMATS, help="print a cProfile of this format's stages instead")
+    ap.add_argument("--digest", type=Path, help="write per-file digests of the results here instead of timing")
     args = ap.parse_args()
     formats = tuple(args.formats or ((args.profile,) if args.profile else FORMATS))
     root = Path(tempfile.mkdtemp(prefix="gongkai_bench_text_"))
     try:
         rendered = {fmt: render_all(root / fmt, fmt, args.n, args.seed) for fmt in formats}
         warm_up()
+        if args.digest:
+            args.digest.write_text("\n".join(line for fmt in formats for line in digest_lines(rendered[fmt])) + "\n")
+            return
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pandas as pd
 import pyarrow as pa
@@ -109,10 +110,40 @@ def _rows(report_id: str, agency_id: str, parsed: ParsedReport, cells: Iterable[
 
 
 def numbers_hash(parsed: ParsedReport) -> str:
-    """Fingerprint of every number read, to tell identical copies of a report from re-issues."""
+    """Fingerprint of every number read, to tell identical copies of a report from re-issues:
+    the sha256 of the repr of the sorted (table, row, col, canonical number) items. Warehouses
+    keep these, so the bytes hashed never change; they are assembled from cached pieces
+    (reports print the same cells with the same few numbers)."""
     items = sorted(
-        (name, c.row, c.col, "" if c.number is None else format(c.number.normalize(), "f"))
+        (name, c.row, c.col, "" if c.number is None else _canonical(c.number))
         for name, table in parsed.tables.items()
         for c in table.cells
     )
-    return hashlib.sha256(repr(items).encode()).hexdigest()
+    return hashlib.sha256(("[" + ", ".join(map(_item_repr, items)) + "]").encode()).hexdigest()
+
+
+def _canonical(number: Decimal) -> str:
+    """``format(number.normalize(), "f")``, cached by value and sign: equal Decimals normalize
+    alike, except -0 and 0, which the sign tells apart."""
+    key = (number, number.is_signed())
+    text = _CANONICAL.get(key)
+    if text is None:
+        if len(_CANONICAL) >= _CACHE_MAX:
+            _CANONICAL.clear()
+        text = _CANONICAL[key] = format(number.normalize(), "f")
+    return text
+
+
+def _item_repr(item: tuple[str, str, str, str]) -> str:
+    """``repr(item)``, cached: the repr of a list is its items' reprs joined by ', ' in brackets."""
+    text = _ITEM_REPRS.get(item)
+    if text is None:
+        if len(_ITEM_REPRS) >= _CACHE_MAX:
+            _ITEM_REPRS.clear()
+        text = _ITEM_REPRS[item] = repr(item)
+    return text
+
+
+_CACHE_MAX = 100_000
+_CANONICAL: dict[tuple[Decimal, bool], str] = {}
+_ITEM_REPRS: dict[tuple[str, str, str, str], str] = {}

@@ -35,6 +35,8 @@ _AS_OF = re.compile(r"截至((?:19|20)\d{2})年12月(?:31日|底|末)")
 _FIELD_LABEL = re.compile(r"^(?:名称|标题|题名|文章标题|信息名称|文件名称)[:]")
 # A crawled copy's header or a page's info block naming who published it.
 _PUBLISHER_FIELD = re.compile(r"^(?:发布机构|发布单位|发文机关|发文单位|来源|信息来源|文章来源|索引来源)[:](.{2,40})$")
+# Every character NFKC turns into (or into something holding) ':': a line without one has no field.
+COLONS = frozenset(":\u2a74\ufe13\ufe55\uff1a")
 # Where the title starts: 政府信息公开, or its line-wrapped beginning.
 _TITLE_START = re.compile(r"政府信息(?:公开)?|政府信$|政府$")
 _SENTENCE = re.compile(r"[。，,；;！？!?《》“”]")
@@ -57,6 +59,32 @@ _CONTACT = (
 _ADDRESS = re.compile(r"(?:地址|通讯地址|办公地址)[:]([\u4e00-\u9fff0-9]{2,40})")
 # The closing signature: the agency's name right before the date it signs (not a 印发 line).
 _SIGNATURE = re.compile(rf"({_NAME})({_DATE})(?!印)")
+_SIGNED = re.compile(rf"{_DATE}(?!印)")  # the date of a signature, alone
+_NAME_MIN, _NAME_MAX = 2, 40  # _NAME's bounds
+
+
+def _is_name_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or ch in "（）()"  # _NAME's character class
+
+
+def last_signature(text: str) -> tuple[str, str] | None:
+    """(name, name + date) of the last ``_SIGNATURE`` match in ``text``, as
+    ``list(_SIGNATURE.finditer(text))[-1]`` gives them, without trying the lazy name at every
+    position (that search was a third of identifying a report). A name's characters are never
+    a date's first, so a match's name is all of the name characters before its date, at most
+    40 of them, starting no earlier than the end of the match before: the matches are found
+    from the dates alone, in ``finditer``'s order."""
+    last = None
+    pos = 0
+    for date in _SIGNED.finditer(text):
+        q = date.start()
+        start = q
+        while start > max(pos, q - _NAME_MAX) and _is_name_char(text[start - 1]):
+            start -= 1
+        if q - start >= _NAME_MIN:
+            last = (text[start:q], text[start : date.end()])
+            pos = date.end()
+    return last
 
 
 @dataclass(frozen=True)
@@ -91,9 +119,9 @@ def find_title(rows: Sequence[Row], meta: Mapping[str, str] | None = None) -> st
     agency or the year ("淮安市人民政府" / "2024年政府信息公开工作年度报告") are joined in
     front while the title names no agency yet. Without a title in the text, the file's own
     metadata title (PDF Title, HTML <title>) stands in."""
-    lines = [_row_texts(row) for row in rows[:60]]
-    for i, texts in enumerate(lines):
-        for text in texts:
+    lines = _Lines(rows[:60])
+    for i in range(len(lines)):
+        for text in lines[i]:
             title = _title_at(text, lines, i)
             if title:
                 return title
@@ -103,6 +131,24 @@ def find_title(rows: Sequence[Row], meta: Mapping[str, str] | None = None) -> st
     raise UnreadableFile("not a report: no title line '…政府信息公开工作年度报告' near the top")
 
 
+class _Lines(Sequence[list[str]]):
+    """``_row_texts`` of the first rows, each normalized when first asked for: the title is
+    nearly always in the first lines, and normalizing all sixty cost more than finding it."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self._rows = rows
+        self._texts: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: int) -> list[str]:  # type: ignore[override]  # ints only
+        texts = self._texts.get(index)
+        if texts is None:
+            texts = self._texts[index] = _row_texts(self._rows[index])
+        return texts
+
+
 def _row_texts(row: Row) -> list[str]:
     """A row's candidate title texts: each cell of a table row (a site's 名称/标题 info row), or
     the whole line; normalized, without a field label or Markdown heading marks."""
@@ -110,7 +156,7 @@ def _row_texts(row: Row) -> list[str]:
     return [_FIELD_LABEL.sub("", t.lstrip("#")) for t in texts]
 
 
-def _title_at(text: str, lines: list[list[str]], i: int) -> str | None:
+def _title_at(text: str, lines: Sequence[list[str]], i: int) -> str | None:
     """The title starting on line ``i`` (whose text is ``text``), or None."""
     if _SENTENCE.search(text) or len(text) > TITLE_MAX_CHARS:
         return None
@@ -182,11 +228,15 @@ def identity_sources(rows: Sequence[Row], body: str, meta: Mapping[str, str] | N
     for pattern in _COMPILER:
         found += [(m.group(1), m.group(0)) for m in pattern.finditer(text)]
     tail = text[-1500:]
-    found += [(m.group(1), m.group(0)) for m in _SIGNATURE.finditer(tail)][-1:]
+    signature = last_signature(tail)
+    found += [signature] if signature else []
     for pattern in _CONTACT:
         found += [(m.group(1), m.group(0)) for m in pattern.finditer(text)]
     for row in rows[:40]:
-        match = _PUBLISHER_FIELD.match(normalize(" ".join(row.cells)))
+        line = " ".join(row.cells)
+        if COLONS.isdisjoint(line):  # no field: normalizing every table row cost more than the rest
+            continue
+        match = _PUBLISHER_FIELD.match(normalize(line))
         if match:
             found.append((match.group(1), match.group(0)))
     meta = meta or {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -124,12 +125,33 @@ def row_readings(tokens: Sequence[str], n: int, equations: Sequence[RowEquation]
     fraction of the cost: a crawled row may have thousands of candidates."""
     if len(tokens) == n:
         return [tuple(tokens)]
-    if any(count_candidates(tokens, n, split) > MAX_READINGS for split in (True, False)):
+    if any(
+        most_candidates(tokens, n, split) > MAX_READINGS and count_candidates(tokens, n, split) > MAX_READINGS
+        for split in (True, False)
+    ):
         return None
     out: dict[tuple[str, ...], None] = {}
     for split in (True, False):
         out.update(dict.fromkeys(satisfying(tokens, n, split, equations)))
     return list(out)
+
+
+def most_candidates(tokens: Sequence[str], n: int, split: bool) -> int:
+    """An upper bound of ``count_candidates``, from the row's shape alone: rows at most this
+    large need no count (the count is a memoized search per row, the bound a binomial).
+
+    Without split, the tokens keep their order in ``n`` cells: at most C(n, tokens) placements
+    (C(16, 8) = 12,870 is below MAX_READINGS: no row of the form is ever counted). With split,
+    a token of L digits cut into p cells has at most C(L - 1, p - 1) cuts, and summed over
+    the ways the n cells are shared out that is C(digits - tokens, n - tokens) (Vandermonde's
+    identity; a token that cannot be split counts as one digit)."""
+    t = len(tokens)
+    if t > n:
+        return 0
+    if not split:
+        return math.comb(n, t)
+    digits = sum(len(token.lstrip("+-")) if _SPLITTABLE.match(token) else 1 for token in tokens)
+    return math.comb(digits - t, n - t) if digits >= n else 0
 
 
 def count_candidates(tokens: Sequence[str], n: int, split: bool) -> int:
@@ -201,9 +223,12 @@ class _Search:
     def push(self, text: str) -> bool:
         """Place one cell; False when an equation it completes fails (it is placed anyway)."""
         self.cells.append(text)
-        self.values.append(number(text))
         values = self.values
-        return all(values[lhs] == sum((values[i] for i in rhs), Decimal(0)) for lhs, rhs in self.due[len(values) - 1])
+        values.append(number(text))
+        due = self.due[len(values) - 1]
+        if not due:  # most cells complete no equation: no generator to make
+            return True
+        return all(values[lhs] == sum((values[i] for i in rhs), Decimal(0)) for lhs, rhs in due)
 
     def pop(self) -> None:
         self.cells.pop()
@@ -319,11 +344,14 @@ def _summing(sign: str, digits: str, start: int, end: int, parts: int, need: Dec
             yield from ([text, *rest] for rest in _summing(sign, digits, stop, end, parts - 1, need - value))
 
 
+@functools.lru_cache(maxsize=65536)
 def _middle_fits(need: Decimal, width: int, middle: int) -> bool:
     """Whether ``middle`` cells cut from ``width`` digits (no leading zeros) may sum to ``need``:
     necessary conditions only. A cell of k digits is below 10**k; when none can be too long to
     be a value (which counts 0), a cell of k >= 2 digits is at least 10**(k-1), so the cells sum
-    at least as much as with the digits shared out evenly, and none is longer than ``need``."""
+    at least as much as with the digits shared out evenly, and none is longer than ``need``.
+    Cached: the answer depends on the value of ``need`` only (equal Decimals hash alike), and
+    the search asks it tens of thousands of times a report with the same few values."""
     if middle == 0:
         return width == 0 and need == 0
     longest = width - middle + 1

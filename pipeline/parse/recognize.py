@@ -644,12 +644,20 @@ _TRAILING_NUMBER = re.compile(r"\d\s*[.．、]\s*$")
 
 def _check_numbering(piece: Piece, slot: Slot) -> None:
     """A sub-row's printed numbering ('3.') must be the form's for the row chosen ('3.补正后…')."""
-    printed, official = _NUMBERING.match(normalize(piece.text)), _NUMBERING.match(slot.label_zh)
-    if printed and official and printed.group(1) != official.group(1):
+    printed, official = _numbering(normalize(piece.text)), _numbering(slot.label_zh)
+    if printed and official and printed != official:
         raise _Failure(
-            f"{piece.where}: the row numbered '{printed.group(1)}.' with values {_printed(piece)} was matched to "
+            f"{piece.where}: the row numbered '{printed}.' with values {_printed(piece)} was matched to "
             f"{slot.label_zh}; the numbering disagrees"
         )
+
+
+@functools.lru_cache(maxsize=16384)
+def _numbering(text: str) -> str | None:
+    """The digit a label is numbered with ('3.补正后…' -> '3'), None if it is not. Cached: every
+    row's label is asked, and reports print the same labels."""
+    match = _NUMBERING.match(text)
+    return match.group(1) if match else None
 
 
 def _printed(piece: Piece) -> str:
@@ -879,10 +887,10 @@ def _grid_values(piece: Piece, slot: Slot, assigned: _Assigned, align: str, span
     cells = piece.cells
     columns = assigned.columns
     usable = columns and len(cells) == assigned.width and all(c in columns for c in slot.cols)
-    if usable and all(read_value(cells[i]) is not None for c in slot.cols for i in columns[c] if i < len(cells)):
+    under = _under_columns(cells, columns, slot.cols) if usable else None
+    if under is not None:
         out = []
-        for col in slot.cols:
-            texts = [cells[i].strip() for i in columns[col] if i < len(cells) and cells[i].strip()]
+        for col, texts in zip(slot.cols, under, strict=True):
             if len(set(texts)) > 1:
                 raise _Failure(
                     f"{piece.where}: row {slot.label_zh}, column {col}: several values under one header: "
@@ -899,6 +907,28 @@ def _grid_values(piece: Piece, slot: Slot, assigned: _Assigned, align: str, span
         ]
         return tuple(out)
     return _aligned(piece, slot, align, spanned)
+
+
+def _under_columns(
+    cells: Sequence[str], columns: dict[str, range], cols: Sequence[str]
+) -> list[list[str]] | None:
+    """The non-blank (stripped) cells under each column's header, or None when a cell under
+    the header columns does not read as a value (one pass for both)."""
+    n = len(cells)
+    out = []
+    for col in cols:
+        texts = []
+        for i in columns[col]:
+            if i >= n:
+                continue
+            cell = cells[i]
+            if read_value(cell) is None:
+                return None
+            text = cell.strip()
+            if text:
+                texts.append(text)
+        out.append(texts)
+    return out
 
 
 def _aligned(piece: Piece, slot: Slot, spec_align: str, spanned: bool) -> tuple[str, ...]:

@@ -61,8 +61,22 @@ def _normalize_short(text: str) -> str:
     return _normalize(text)
 
 
+# Full-width punctuation, in every line of a Chinese report, makes NFKC normalize a whole text
+# the slow way (a body: 0.16 ms); replaced by its compatibility decomposition first, the text
+# passes NFKC's quick check (0.01 ms). The result is the same for any text: NFKC composes the full
+# decomposition of each character, and a character's decomposition decomposes to itself.
+_FULL_WIDTH = tuple((ch, unicodedata.normalize("NFKD", ch)) for ch in "，：（）；！？　％")
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize('NFKC', text)``, faster on Chinese text."""
+    for ch, plain in _FULL_WIDTH:
+        text = text.replace(ch, plain)
+    return unicodedata.normalize("NFKC", text)
+
+
 def _normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     text = _t2s().convert(text)
     for word, simplified in _MIRROR_WORDS.items():
         text = text.replace(word, simplified)
@@ -81,15 +95,20 @@ def read_value(raw: str) -> Value | None:
     """Printed cell text -> Value, or None when the text is not a cell value at all. Cached
     for cell-sized texts (a Value is immutable): every cell is read several times, by several
     steps, and the search over a row's readings reads the same cuts over and over."""
-    return _read_short(raw) if len(raw) <= _CACHED_CELL else _read_value(raw)
+    value = _VALUES.get(raw, _UNSEEN)  # a dict rather than lru_cache: a third less per call
+    if value is _UNSEEN:
+        value = _read_value(raw)
+        if len(raw) <= _CACHED_CELL:
+            if len(_VALUES) >= _CACHED_VALUES:
+                _VALUES.clear()
+            _VALUES[raw] = value
+    return value
 
 
 _CACHED_CELL = 64
-
-
-@lru_cache(maxsize=32768)
-def _read_short(raw: str) -> Value | None:
-    return _read_value(raw)
+_CACHED_VALUES = 32768
+_UNSEEN = object()
+_VALUES: dict[str, Value | None] = {}
 
 
 def _read_value(raw: str) -> Value | None:
