@@ -10,6 +10,7 @@ Only each row's own rule is used here (row total; review block totals); rows wit
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from itertools import combinations
 
@@ -97,25 +98,12 @@ def fused_whole(s: str, n: int, kinds: tuple[str, ...], total_groups: list[tuple
     """Readings of a glued row as one cell beside vanished blanks: the reader cannot tell a
     run of digits glued from several cells ('118' = 1 | 1 | 8) from one number whose row lost
     its blank cells (118 | | ), so it pools both (``pipeline.parse.readings.row_readings``) and
-    a row is unique only when the pool holds one reading. Zero when the run cannot be one
-    number (a leading zero)."""
-    count = 0
-    for position in range(n):
-        if not _ok(s, kinds[position]) or (len(s) > 1 and s[0] == "0"):
-            continue
-        values = [""] * n
-        values[position] = s
-        if all(_holds_printed(values, parts, total) for parts, total in total_groups):
-            count += 1
-            if count >= MANY:
-                return MANY
-    return count
-
-
-def _holds_printed(values: list[str], parts: list[int], total: int) -> bool:
-    """A rule with blanks counted as 0, as the reader's search over readings counts them."""
-    numbers = [printed_number(values[p]) or 0 for p in parts]
-    return sum(numbers) == (printed_number(values[total]) or 0)
+    a row is unique only when the pool holds one reading. The reader's search counts a blank
+    total as 0. Zero when the run cannot be one number (a leading zero)."""
+    if len(s) > 1 and s[0] == "0":
+        return 0
+    placed = ([s if i == p else "" for i in range(n)] for p in range(n) if _ok(s, kinds[p]))
+    return _holding(placed, total_groups, blank_total_free=False)
 
 
 def vanished(raws: list[str], total_groups: list[tuple[list[int], int]]) -> int:
@@ -123,20 +111,26 @@ def vanished(raws: list[str], total_groups: list[tuple[list[int], int]]) -> int:
     that satisfy its rules; a blank total is a total not printed and satisfies any parts."""
     n = len(raws)
     visible = [r for r in raws if r.strip()]
+    placed = (
+        [visible[positions.index(i)] if i in positions else "" for i in range(n)]
+        for positions in combinations(range(n), len(visible))
+    )
+    return _holding(placed, total_groups, blank_total_free=True)
+
+
+def _holding(placed: Iterable[list[str]], total_groups: list[tuple[list[int], int]], blank_total_free: bool) -> int:
+    """How many of these rows satisfy every rule (0, 1 or MANY)."""
     count = 0
-    for positions in combinations(range(n), len(visible)):
-        values: list[str] = [""] * n
-        for p, v in zip(positions, visible, strict=True):
-            values[p] = v
-        if all(_holds(values, parts, total) for parts, total in total_groups):
+    for values in placed:
+        if all(_holds(values, parts, total, blank_total_free) for parts, total in total_groups):
             count += 1
             if count >= MANY:
                 return MANY
     return count
 
 
-def _holds(values: list[str], parts: list[int], total: int) -> bool:
-    if not values[total].strip():
+def _holds(values: list[str], parts: list[int], total: int, blank_total_free: bool) -> bool:
+    if blank_total_free and not values[total].strip():
         return True
     numbers = [printed_number(values[p]) or 0 for p in parts]
     return sum(numbers) == (printed_number(values[total]) or 0)
