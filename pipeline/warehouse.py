@@ -120,8 +120,7 @@ def publish(build: Build) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if stamp(build.published) != build.base_stamp:
             build.path.unlink(missing_ok=True)
-            if build.run_id:
-                batches.remove_batch(build.published, build.run_id)
+            _remove_unpublished_batch(build)
             raise WarehouseChanged(
                 f"{build.published} was published by another run while this one was building; "
                 "nothing was published by this run: run the ingest again"
@@ -163,9 +162,16 @@ def discard(build: Build) -> None:
     """Throw a build away: its catalog and the batch files it wrote (no published catalog names them)."""
     build.path.unlink(missing_ok=True)
     build.path.with_name(build.path.name + ".wal").unlink(missing_ok=True)
-    if build.run_id:
-        batches.remove_batch(build.published, build.run_id)
+    _remove_unpublished_batch(build)
     _disown(build.path)
+
+
+def _remove_unpublished_batch(build: Build) -> None:
+    """The batch files this build wrote, unless a published catalog names their folder (a run id
+    used twice: tests name their runs; Dagster's never repeat)."""
+    folder = batches.root_for(build.published) / build.run_id
+    if build.run_id and folder.exists() and build.run_id not in (batches.known_batches(build.published) or set()):
+        batches.remove_batch(build.published, build.run_id)
 
 
 def remove_stale_builds(published: Path, keep_runs: Iterable[str] = ()) -> list[Path]:

@@ -228,3 +228,29 @@ def test_a_warehouse_from_before_batch_files_keeps_every_row(loaded, tmp_path):
     with duckdb.connect(str(old), read_only=True) as con:
         assert con.execute("SELECT DISTINCT batch FROM batch_files").fetchall() == [(batches.MIGRATED,)]
     assert os.listdir(batches.root_for(old)) == [batches.MIGRATED]
+
+
+def test_a_discarded_build_never_removes_a_published_batch(tmp_path):
+    """A run id used twice (tests name their runs): discarding the second build keeps the first's
+    published cells, and the second's own file gets a batch id of its own."""
+    published = tmp_path / "g.duckdb"
+    cell = (
+        "SELECT 'r' AS report_id, 'a' AS agency_id, 2021 AS year, 'administrative_review' AS proceeding, "
+        "'total' AS result, 3 AS count, '3' AS raw, 1 AS source_page, 'line 1' AS source_where"
+    )
+    first = warehouse.start_build(published, "run-1")
+    with warehouse.connect(first.path) as con:
+        assert batches.append(con, "fact_review_litigation", cell, "run-1") == 1
+        batches.refresh_views(con)
+    warehouse.publish(first)
+    again = warehouse.start_build(published, "run-1")
+    with warehouse.connect(again.path) as con:
+        assert batches.append(con, "fact_review_litigation", cell.replace("3", "4"), "run-1") == 1
+        assert con.execute("SELECT batch FROM batch_index").fetchall() == [("run-1~2",)]
+    warehouse.discard(again)
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("SELECT report_id, count FROM fact_review_litigation").fetchall() == [("r", 3)]
+    assert sorted(p.name for p in (batches.root_for(published) / "run-1").iterdir()) == [
+        "fact_review_litigation.parquet",
+        "fact_review_litigation~2.parquet",
+    ]
