@@ -250,7 +250,8 @@ def statutory_arithmetic(
 def warehouse_tables(
     context: dg.AssetExecutionContext, writer: WarehouseWriter, staged_reports: StagedBatch
 ):  # -> load.LoadSummary
-    """Gate the staged batch and publish it; returns the gate's ``LoadSummary``."""
+    """Gate the staged batch into this run's batch files and publish the catalog that names them
+    (``pipeline.batches``); returns the gate's ``LoadSummary``."""
     from pipeline import load
 
     batch = staged_reports
@@ -259,6 +260,12 @@ def warehouse_tables(
         t0 = time.perf_counter()
         with warehouse.connect(batch.build.path) as con:
             summary = load.load(con, batch.run_id)
+            cells = dict(  # this run's batch files: what it added to the warehouse
+                con.execute(
+                    "SELECT table_name, cells FROM batch_files WHERE split_part(batch, '~', 1) = ? ORDER BY 1",
+                    [batch.run_id],
+                ).fetchall()
+            )
         t1 = time.perf_counter()
         warehouse.publish(batch.build)
     except BaseException:
@@ -269,6 +276,7 @@ def warehouse_tables(
             "warehouse": str(batch.build.published),
             "gate_s": round(t1 - t0, 3),
             "publish_s": round(time.perf_counter() - t1, 3),
+            "batch_cells": dg.MetadataValue.json(cells),
             "peak_rss_mb": peak_rss_mb(),
             "files": summary.files,
             **{f"status_{k}": v for k, v in sorted(summary.statuses.items())},

@@ -2,7 +2,8 @@
 
 Per report and table: a table that could not be read, or that fails a blocking (critical)
 expectation of this run, is quarantined with its reasons; the report's other tables still
-load. Re-ingesting a report replaces its rows (idempotent). Then the reviewed agency
+load. Re-ingesting a report replaces its rows (idempotent): the cells go to this run's batch
+files (``pipeline.batches``), which replace the report's earlier ones in ``batch_index``. Then the reviewed agency
 overrides are re-applied to every agency (``refresh_agencies``), exactly one report per
 agency and year stays loaded (``resolve_duplicates``), and the cross-year carry-over is
 checked as a non-blocking warning (``check_continuity``).
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
-from pipeline import agencies, form
+from pipeline import agencies, batches, form
 from pipeline.file_rows import FILE_COLUMNS
 from pipeline.normalize import NUMBER_SQL, TABLE_COLUMNS
 from pipeline.warehouse import OVERRIDES_KEY, insert_frame, write_state
@@ -111,22 +112,30 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
         columns=["report_id", "table_name", "reason"],
     )
     con.register("q", quarantine)
+    # a report staged again (a new parser version) counts only its cells of this run
+    staged_ids = [r for (r,) in con.execute("SELECT report_id FROM stg_reports").fetchall()]
+    batches.retire(con, staged_ids)
     for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
         cast = NUMBER_SQL if number == "value" else "BIGINT"
         select = (
             f"s.report_id, s.agency_id, s.year, s.col_code AS {col_dim}, s.row_code AS {row_dim}, "
             f"CAST(s.number AS {cast}) AS {number}, s.raw, s.source_page, s.source_where"
         )
-        for target in (f"fact_{table}", f"quarantine_{table}"):
-            con.execute(f"DELETE FROM {target} WHERE report_id IN (SELECT report_id FROM stg_reports)")
-        con.execute(
-            f"INSERT INTO fact_{table} BY NAME SELECT {select} FROM stg_{table} s "
-            f"WHERE NOT EXISTS (SELECT 1 FROM q WHERE q.report_id = s.report_id AND q.table_name = '{table}')"
+        batches.append(
+            con,
+            f"fact_{table}",
+            f"SELECT {select} FROM stg_{table} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM q WHERE q.report_id = s.report_id AND q.table_name = '{table}')",
+            run_id,
         )
-        con.execute(
-            f"INSERT INTO quarantine_{table} BY NAME SELECT {select.replace(cast, NUMBER_SQL)}, q.reason "
-            f"FROM stg_{table} s JOIN q ON q.report_id = s.report_id AND q.table_name = '{table}'"
+        batches.append(
+            con,
+            f"quarantine_{table}",
+            f"SELECT {select.replace(cast, NUMBER_SQL)}, q.reason "
+            f"FROM stg_{table} s JOIN q ON q.report_id = s.report_id AND q.table_name = '{table}'",
+            run_id,
         )
+    batches.refresh_views(con)  # the gate's checks across reports below read this run's cells too
     con.unregister("q")
 
     # when the warehouse first received each content: a file parsed again (a new parser version)
@@ -176,6 +185,7 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
     ]
     for name in (*STAGING_TABLES, "stg_files", "run_files"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
+    batches.refresh_views(con)  # only the files that still hold a counted cell
     return summary
 
 
@@ -183,12 +193,9 @@ STAGING_TABLES = ("stg_reports", "stg_problems", "stg_reader_notes", *(f"stg_{t}
 
 
 def _delete_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str], quarantine_too: bool) -> None:
-    if not report_ids:
-        return
-    for table in TABLE_COLUMNS:
-        targets = [f"fact_{table}"] + ([f"quarantine_{table}"] if quarantine_too else [])
-        for target in targets:
-            con.execute(f"DELETE FROM {target} WHERE report_id IN (SELECT unnest(?))", [report_ids])
+    """These reports' cells stop counting (their batch files stay, unread: ``batches.retire``)."""
+    kinds = ("fact", "quarantine") if quarantine_too else ("fact",)
+    batches.retire(con, report_ids, tuple(f"{kind}_{t}" for kind in kinds for t in TABLE_COLUMNS))
 
 
 # reports columns that differ among the files holding one content (the others are the content's)
@@ -453,8 +460,8 @@ def refresh_agencies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         con.execute("DELETE FROM dim_agency WHERE agency_id IN (?, ?)", [row.agency_id, record.agency_id])
         insert_frame(con, "dim_agency", pd.DataFrame([record.__dict__]))
         if record.agency_id != row.agency_id:
-            for table in ("reports", *(f"{kind}_{t}" for kind in ("fact", "quarantine") for t in TABLE_COLUMNS)):
-                con.execute(f"UPDATE {table} SET agency_id = ? WHERE agency_id = ?", [record.agency_id, row.agency_id])
+            con.execute("UPDATE reports SET agency_id = ? WHERE agency_id = ?", [record.agency_id, row.agency_id])
+            batches.rename_agency(con, row.agency_id, record.agency_id)
             moved.append(
                 con.execute(
                     "SELECT agency_id, year, status FROM reports "

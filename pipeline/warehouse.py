@@ -4,8 +4,12 @@ DuckDB allows one writing process or many reading ones. So a run never writes th
 analysts read: it copies the published file to a private build file, stages, validates and
 loads there, and publishes with ``os.replace``. An analyst's open connection keeps reading
 the old snapshot; new connections see the new one; nobody sees half a load or is locked
-out. Runs that write one warehouse go one at a time (``writer_lock``, held from a run's scan
-to its publication); should another run still have published in between, publication refuses
+out. The file is a small catalog: the cells (facts, quarantine) are immutable Parquet files
+per run that its views read (``pipeline.batches``), so the copy costs the catalog, not the
+cells, and a run writes only its own batch.
+
+Runs that write one warehouse go one at a time (``writer_lock``, held from a run's scan to its
+publication); should another run still have published in between, publication refuses
 rather than overwrite it (``WarehouseChanged``: the files are picked up again by the next run).
 
 A build file is owned by its run through an flock on a sidecar lock file, held from the build's
@@ -30,7 +34,7 @@ from typing import IO, TYPE_CHECKING
 
 import duckdb
 
-from pipeline import form
+from pipeline import batches, form
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +62,7 @@ class Build:
     path: Path
     published: Path
     base_stamp: str | None
+    run_id: str = ""  # its batch of cell files is ``batches.root_for(published) / run_id``
 
 
 BUILD_PREFIX = ".{stem}.build-"  # + run id + ".duckdb" (and DuckDB's ".wal"), + ".owner" for its lock
@@ -95,8 +100,8 @@ def start_build(published: Path, run_id: str) -> Build:
     else:
         build.unlink(missing_ok=True)
     with duckdb.connect(str(build)) as con:
-        apply_schema(con)
-    return Build(build, published, base)
+        apply_schema(con, batches.root_for(published))
+    return Build(build, published, base, run_id)
 
 
 @contextmanager
@@ -115,6 +120,7 @@ def publish(build: Build) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if stamp(build.published) != build.base_stamp:
             build.path.unlink(missing_ok=True)
+            _remove_unpublished_batch(build)
             raise WarehouseChanged(
                 f"{build.published} was published by another run while this one was building; "
                 "nothing was published by this run: run the ingest again"
@@ -153,9 +159,19 @@ def writer_lock(published: Path, on_wait: Callable[[str], None] | None = None) -
 
 
 def discard(build: Build) -> None:
+    """Throw a build away: its catalog and the batch files it wrote (no published catalog names them)."""
     build.path.unlink(missing_ok=True)
     build.path.with_name(build.path.name + ".wal").unlink(missing_ok=True)
+    _remove_unpublished_batch(build)
     _disown(build.path)
+
+
+def _remove_unpublished_batch(build: Build) -> None:
+    """The batch files this build wrote, unless a published catalog names their folder (a run id
+    used twice: tests name their runs; Dagster's never repeat)."""
+    folder = batches.root_for(build.published) / build.run_id
+    if build.run_id and folder.exists() and build.run_id not in (batches.known_batches(build.published) or set()):
+        batches.remove_batch(build.published, build.run_id)
 
 
 def remove_stale_builds(published: Path, keep_runs: Iterable[str] = ()) -> list[Path]:
@@ -169,7 +185,11 @@ def remove_stale_builds(published: Path, keep_runs: Iterable[str] = ()) -> list[
     with its run: under the writer lock, it is stale too.
 
     The builds and parse shards (``pipeline.shards``) of the runs ``keep_runs`` (runs in progress)
-    are kept too: a run whose steps are separate processes owns its build only during a step."""
+    are kept too: a run whose steps are separate processes owns its build only during a step.
+
+    Batch folders of cell files (``pipeline.batches``) that the published catalog does not name
+    were written by a run that never published (killed between writing them and the swap, or
+    refused): removed too, unless their run is alive. A named batch is never removed here."""
     from pipeline import shards
 
     keep = set(keep_runs)
@@ -192,6 +212,14 @@ def remove_stale_builds(published: Path, keep_runs: Iterable[str] = ()) -> list[
         if run_dir.name not in keep and build not in _OWNED and not _owner_alive(_owner_path(build)):
             shards.remove(published, run_dir.name)
             removed.append(run_dir)
+    dirs = batches.batch_dirs(published)
+    known = (batches.known_batches(published) or set()) if dirs else set()
+    for batch_dir in dirs:
+        build = published.with_name(f"{prefix}{batch_dir.name}.duckdb")
+        if batch_dir.name in known or batch_dir.name in keep or build in _OWNED or _owner_alive(_owner_path(build)):
+            continue
+        batches.remove_batch(published, batch_dir.name)
+        removed.append(batch_dir)
     return removed
 
 
@@ -209,41 +237,20 @@ def _owner_alive(owner: Path) -> bool:
         return False
 
 
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create tables and views if missing and (re)load the dimensions from pipeline.form."""
+def apply_schema(con: duckdb.DuckDBPyConnection, batch_root: Path | None = None) -> None:
+    """Create tables and views if missing and (re)load the dimensions from pipeline.form.
+    ``batch_root``: the folder of the warehouse's cell files (``batches.root_for``); None for a
+    warehouse that never loads cells (an in-memory one) or keeps the folder it has."""
     set_aside = _set_aside_reports_keyed_by_content(con)
+    batches.create(con, batch_root)
     con.execute(SCHEMA.read_text(encoding="utf-8"))
     if set_aside:
         _restore_reports(con, set_aside)
-    _widen_numbers(con)
     for name, frame in dimension_frames().items():
         con.execute(f"DELETE FROM {name}")
         con.register("dim_frame", frame)
         con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM dim_frame")
         con.unregister("dim_frame")
-
-
-# Number columns that hold decimals; a warehouse built before they were NUMBER_SQL had DECIMAL(18, 4).
-_DECIMAL_COLUMNS = (
-    ("fact_proactive_disclosure", "value"),
-    ("quarantine_proactive_disclosure", "value"),
-    ("quarantine_applications", "count"),
-    ("quarantine_review_litigation", "count"),
-)
-
-
-def _widen_numbers(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring an older warehouse's decimal columns to ``NUMBER_SQL`` (lossless: wider type,
-    more scale), so new loads are stored exactly. Amounts loaded before were already cut to
-    4 decimals; re-parsing the files (a new parser version) restores them."""
-    from pipeline.normalize import NUMBER_SQL
-
-    for table, column in _DECIMAL_COLUMNS:
-        (current,) = con.execute(
-            "SELECT data_type FROM duckdb_columns() WHERE table_name = ? AND column_name = ?", [table, column]
-        ).fetchone()
-        if current.replace(" ", "") != NUMBER_SQL.replace(" ", ""):
-            con.execute(f'ALTER TABLE {table} ALTER COLUMN "{column}" SET DATA TYPE {NUMBER_SQL}')
 
 
 _REPORTS_KEY = ["source_file", "report_id"]  # reports' primary key: the file, then its content

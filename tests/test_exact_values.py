@@ -91,21 +91,46 @@ def test_staging_never_rounds():
         staging_frame(too_fine)
 
 
-def test_an_older_warehouse_is_widened_to_hold_exact_values():
-    db = duckdb.connect()
-    db.execute(warehouse.SCHEMA.read_text(encoding="utf-8").replace(NUMBER_SQL, "DECIMAL(18, 4)"))
-    warehouse.apply_schema(db)
-    types = db.execute(
-        "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE data_type LIKE 'DECIMAL%' "
-        "AND (table_name LIKE 'fact_%' OR table_name LIKE 'quarantine_%') ORDER BY 1"
-    ).fetchall()
-    assert types == [
-        ("fact_proactive_disclosure", "value", "DECIMAL(38,10)"),
-        ("quarantine_applications", "count", "DECIMAL(38,10)"),
-        ("quarantine_proactive_disclosure", "value", "DECIMAL(38,10)"),
-        ("quarantine_review_litigation", "count", "DECIMAL(38,10)"),
+# The cell tables of a warehouse from before DECIMAL(38, 10) and before batch files (they were tables).
+_OLD_CELL_TABLES = """
+CREATE TABLE fact_proactive_disclosure (report_id VARCHAR NOT NULL, agency_id VARCHAR NOT NULL, year INTEGER NOT NULL,
+    item VARCHAR NOT NULL, measure VARCHAR NOT NULL, value DECIMAL(18, 4), raw VARCHAR NOT NULL, source_page INTEGER,
+    source_where VARCHAR);
+CREATE TABLE quarantine_applications (report_id VARCHAR NOT NULL, agency_id VARCHAR, year INTEGER,
+    applicant_type VARCHAR NOT NULL, outcome VARCHAR NOT NULL, count DECIMAL(18, 4), raw VARCHAR NOT NULL,
+    source_page INTEGER, source_where VARCHAR, reason VARCHAR);
+INSERT INTO fact_proactive_disclosure VALUES ('r', 'a', 2021, 'fee', 'fee_amount', 18651.0600, '18651.06', 1, 'l');
+INSERT INTO quarantine_applications VALUES ('q', NULL, NULL, 'total', 'granted', -1.5, '-1.5', NULL, 'line 9', 'why');
+"""
+
+
+def test_an_older_warehouse_is_widened_to_hold_exact_values(tmp_path):
+    """Its cells move, widened losslessly, into a batch file that the contract's views read
+    (the cell tables used to be widened in place; they are views over batch files now)."""
+    published = tmp_path / "g.duckdb"
+    with duckdb.connect(str(published)) as db:
+        db.execute(_OLD_CELL_TABLES)
+    build = warehouse.start_build(published, "run-1")
+    warehouse.publish(build)
+    with duckdb.connect(str(published), read_only=True) as db:
+        types = db.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE data_type LIKE 'DECIMAL%' "
+            "AND (table_name LIKE 'fact_%' OR table_name LIKE 'quarantine_%') ORDER BY 1"
+        ).fetchall()
+        assert types == [
+            ("fact_proactive_disclosure", "value", "DECIMAL(38,10)"),
+            ("quarantine_applications", "count", "DECIMAL(38,10)"),
+            ("quarantine_proactive_disclosure", "value", "DECIMAL(38,10)"),
+            ("quarantine_review_litigation", "count", "DECIMAL(38,10)"),
+        ]
+        assert db.execute("SELECT report_id, agency_id, value, raw FROM fact_proactive_disclosure").fetchall() == [
+            ("r", "a", Decimal("18651.06"), "18651.06")
+        ]
+        assert db.execute("SELECT report_id, count, reason FROM quarantine_applications").fetchall() == [
+            ("q", Decimal("-1.5"), "why")
+        ]
+        assert db.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'fact_%'").fetchone() == (0,)
+    assert sorted(p.name for p in (tmp_path / "g.batches" / "migrated").iterdir()) == [
+        "fact_proactive_disclosure.parquet",
+        "quarantine_applications.parquet",
     ]
-    db.execute(
-        "INSERT INTO fact_proactive_disclosure VALUES ('r', 'a', 2021, 'fee', 'fee_amount', 0.123456, 'x', 1, 'l')"
-    )
-    assert db.execute("SELECT value FROM fact_proactive_disclosure").fetchone() == (Decimal("0.123456"),)

@@ -12,12 +12,20 @@ RUN_COLUMNS = frozenset({"run_id", "ingested_at", "first_ingested_at", "last_see
 
 
 def warehouse_rows(path: Path, skip_tables: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
-    """Every table's rows without the run's own columns, in a stable order."""
+    """Every table's and view's rows without the run's own columns, in a stable order. The facts
+    and quarantine are views over batch files; the batch bookkeeping (``batch_*``: run ids, paths)
+    is how they are stored, not what they hold."""
     with duckdb.connect(str(path), read_only=True) as con:
-        names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall()]
+        names = [
+            n
+            for (n,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+                "AND table_schema = 'main' ORDER BY table_name"
+            ).fetchall()
+        ]
         out = {}
         for name in names:
-            if name in skip_tables:
+            if name in skip_tables or name.startswith("batch_"):
                 continue
             columns = [
                 c

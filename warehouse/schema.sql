@@ -91,44 +91,17 @@ CREATE TABLE IF NOT EXISTS dim_result (
     is_total BOOLEAN NOT NULL, sort_order INTEGER NOT NULL
 );
 
--- Facts: one row per printed cell of a loaded table. `raw` is the printed text; the number
--- is NULL where the cell holds none (blank, /, —, 无), also for a total the agency left blank
--- (never filled in with the sum of its parts). `source_where`/`source_page` locate it.
+-- Facts and quarantine (fact_applications, fact_proactive_disclosure, fact_review_litigation,
+-- quarantine_*) are views over immutable Parquet files, one per run and table, beside this file
+-- (gongkai.batches/<run id>/<table>.parquet); batch_index says which batch holds each report's
+-- counted cells. Their columns and types are in pipeline/batches.py (COLUMNS), created before
+-- this script runs. Facts: one row per printed cell of a loaded table. `raw` is the printed text;
+-- the number is NULL where the cell holds none (blank, /, —, 无), also for a total the agency left
+-- blank (never filled in with the sum of its parts). `source_where`/`source_page` locate it.
 -- DECIMAL(38, 10) holds every value the reader accepts exactly (pipeline.normalize.NUMBER_SQL):
--- an amount printed with 6 decimals is stored with 6 decimals.
-CREATE TABLE IF NOT EXISTS fact_applications (
-    report_id VARCHAR NOT NULL, agency_id VARCHAR NOT NULL, year INTEGER NOT NULL,
-    applicant_type VARCHAR NOT NULL, outcome VARCHAR NOT NULL,
-    count BIGINT, raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR
-);
-CREATE TABLE IF NOT EXISTS fact_proactive_disclosure (
-    report_id VARCHAR NOT NULL, agency_id VARCHAR NOT NULL, year INTEGER NOT NULL,
-    item VARCHAR NOT NULL, measure VARCHAR NOT NULL,
-    value DECIMAL(38, 10), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR
-);
-CREATE TABLE IF NOT EXISTS fact_review_litigation (
-    report_id VARCHAR NOT NULL, agency_id VARCHAR NOT NULL, year INTEGER NOT NULL,
-    proceeding VARCHAR NOT NULL, result VARCHAR NOT NULL,
-    count BIGINT, raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR
-);
-
--- Quarantine: the same cells for tables that failed a blocking check or could not be read.
--- Numbers are DECIMAL here: a quarantined count may be what made it fail (1.5, -1).
-CREATE TABLE IF NOT EXISTS quarantine_applications (
-    report_id VARCHAR NOT NULL, agency_id VARCHAR, year INTEGER,
-    applicant_type VARCHAR NOT NULL, outcome VARCHAR NOT NULL,
-    count DECIMAL(38, 10), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
-);
-CREATE TABLE IF NOT EXISTS quarantine_proactive_disclosure (
-    report_id VARCHAR NOT NULL, agency_id VARCHAR, year INTEGER,
-    item VARCHAR NOT NULL, measure VARCHAR NOT NULL,
-    value DECIMAL(38, 10), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
-);
-CREATE TABLE IF NOT EXISTS quarantine_review_litigation (
-    report_id VARCHAR NOT NULL, agency_id VARCHAR, year INTEGER,
-    proceeding VARCHAR NOT NULL, result VARCHAR NOT NULL,
-    count DECIMAL(38, 10), raw VARCHAR NOT NULL, source_page INTEGER, source_where VARCHAR, reason VARCHAR
-);
+-- an amount printed with 6 decimals is stored with 6 decimals. Quarantine: the same cells for
+-- tables that failed a blocking check or could not be read, plus `reason`; numbers are DECIMAL
+-- there: a quarantined count may be what made it fail (1.5, -1).
 
 -- One row per expectation and report validated in a run (success true or false).
 CREATE TABLE IF NOT EXISTS dq_results (
