@@ -229,8 +229,11 @@ def statutory_arithmetic(
     started, cpu = time.perf_counter(), cpu_seconds()
     docs_dir = dashboard.docs_dir_for(settings.warehouse_path)
     with warehouse.connect(staged_reports.build.path) as con:
-        outcome = validate.run(con, staged_reports.run_id, docs_dir=docs_dir)
-        warehouse.insert_frame(con, "dq_results", pd.DataFrame(outcome.dq_rows))
+
+        def write(rows: list[dict]) -> None:  # each chunk's results as they come: memory holds one chunk's
+            warehouse.insert_frame(con, "dq_results", pd.DataFrame(rows))
+
+        outcome = validate.run(con, staged_reports.run_id, docs_dir=docs_dir, sink=write)
         names = dict(con.execute("SELECT report_id, source_file FROM stg_reports").fetchall())
     seconds = round(time.perf_counter() - started, 3)
 
