@@ -348,16 +348,27 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
     as a warning in ``dq_results``.
     """
     keys = staged.loc[staged["status"].isin(["loaded", "partial"]), ["agency_id", "year"]].drop_duplicates()
+    if keys.empty:
+        return
     now = datetime.now(UTC).replace(tzinfo=None)
+    # every agency-year's copies in one query, decided in Python, written in one statement per
+    # kind: a query and an UPDATE per agency-year and loser cost minutes at 10,000 reports
+    con.register("duplicate_keys", keys.astype({"year": "int64"}))
+    candidates = con.execute(
+        "SELECT r.agency_id, r.year, r.report_id, r.source_file, r.status, r.numbers_hash, r.ingested_at, "
+        "r.published, coalesce(r.first_ingested_at, r.ingested_at) AS received FROM reports r "
+        "JOIN duplicate_keys k ON r.agency_id = k.agency_id AND r.year = k.year "
+        "WHERE r.status IN ('loaded', 'partial') ORDER BY r.agency_id, r.year, r.ingested_at, r.source_file"
+    ).df()
+    con.unregister("duplicate_keys")
+    copies = {key: rows for key, rows in candidates.groupby(["agency_id", "year"], sort=False) if len(rows) > 1}
+    demoted: list[tuple[str, str, str]] = []  # (report_id, duplicate_of, reason)
+    conflicts: list[tuple[str, str]] = []  # (winner's report_id, message)
     for agency_id, year in keys.itertuples(index=False):
-        rows = con.execute(
-            "SELECT report_id, source_file, status, numbers_hash, ingested_at, published, "
-            "coalesce(first_ingested_at, ingested_at) AS received FROM reports "
-            "WHERE agency_id = ? AND year = ? AND status IN ('loaded', 'partial') ORDER BY ingested_at, source_file",
-            [agency_id, int(year)],
-        ).df()
-        if len(rows) < 2:
+        rows = copies.get((agency_id, int(year)))
+        if rows is None:
             continue
+        rows = rows.reset_index(drop=True)
         best_status = "loaded" if (rows["status"] == "loaded").any() else "partial"
         best = rows[rows["status"] == best_status]
         conflict = best["numbers_hash"].nunique() > 1
@@ -375,12 +386,7 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                 )
             else:
                 why = f"duplicate of {winner['source_file']} (same agency, year and numbers)"
-            con.execute(  # the row that counts this content; its byte-identical copies stay copies
-                "UPDATE reports SET status = 'duplicate', duplicate_of = ?, reason = ?, tables_loaded = [] "
-                "WHERE report_id = ? AND status IN ('loaded', 'partial')",
-                [winner["report_id"], why, loser.report_id],
-            )
-        _delete_facts(con, list(losers["report_id"]), quarantine_too=True)
+            demoted.append((loser.report_id, winner["report_id"], why))
         if conflict:
             others = ", ".join(f"{o.source_file} {_dated(o.published)}" for o in losers.itertuples(index=False))
             kept = (
@@ -392,30 +398,50 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                 f"conflict: other copies for the same agency and year have different numbers ({others}); "
                 f"this copy is loaded: {kept}"
             )
-            con.execute(
-                "UPDATE reports SET reason = coalesce(reason || ' | ', '') || ? "
-                "WHERE report_id = ? AND status IN ('loaded', 'partial')",
-                [message, winner["report_id"]],
-            )
-            insert_frame(
-                con,
-                "dq_results",
-                pd.DataFrame(
-                    [
-                        {
-                            "run_id": run_id,
-                            "validated_at": now,
-                            "suite": DUPLICATES_SUITE,
-                            "expectation": DUPLICATES_RULE,
-                            "report_id": winner["report_id"],
-                            "success": False,
-                            "details": message,
-                            "table_name": None,
-                            "severity": "warning",
-                        }
-                    ]
-                ),
-            )
+            conflicts.append((winner["report_id"], message))
+    _demote(con, demoted)
+    _delete_facts(con, [r for r, _, _ in demoted], quarantine_too=True)
+    if conflicts:
+        frame = pd.DataFrame(conflicts, columns=["report_id", "message"])
+        con.register("conflicts", frame)
+        con.execute(
+            "UPDATE reports SET reason = coalesce(reports.reason || ' | ', '') || c.message FROM conflicts c "
+            "WHERE reports.report_id = c.report_id AND reports.status IN ('loaded', 'partial')"
+        )
+        con.unregister("conflicts")
+        insert_frame(
+            con,
+            "dq_results",
+            pd.DataFrame(
+                [
+                    {
+                        "run_id": run_id,
+                        "validated_at": now,
+                        "suite": DUPLICATES_SUITE,
+                        "expectation": DUPLICATES_RULE,
+                        "report_id": report_id,
+                        "success": False,
+                        "details": message,
+                        "table_name": None,
+                        "severity": "warning",
+                    }
+                    for report_id, message in conflicts
+                ]
+            ),
+        )
+
+
+def _demote(con: duckdb.DuckDBPyConnection, demoted: list[tuple[str, str, str]]) -> None:
+    """The rows that count the losing copies (their byte-identical copies stay copies) become
+    'duplicate' of the winner, with the reason: one UPDATE for all of them."""
+    if not demoted:
+        return
+    con.register("demoted", pd.DataFrame(demoted, columns=["report_id", "duplicate_of", "why"]))
+    con.execute(
+        "UPDATE reports SET status = 'duplicate', duplicate_of = d.duplicate_of, reason = d.why, tables_loaded = [] "
+        "FROM demoted d WHERE reports.report_id = d.report_id AND reports.status IN ('loaded', 'partial')"
+    )
+    con.unregister("demoted")
 
 
 def _newest_copy(best: pd.DataFrame) -> tuple[pd.Series, bool]:
