@@ -538,9 +538,15 @@ def standing_results(con: duckdb.DuckDBPyConnection, run_id: str | None = None) 
     duplicates) those of the latest run that made them since. Earlier results are history,
     kept in ``dq_results``. With ``run_id``: only the standing results that run made.
     Columns: those of ``dq_results``, plus ``report_status`` and ``source_file``."""
+    return con.execute(standing_query(), [run_id, run_id]).df()
+
+
+def standing_query(condition: str = "true") -> str:
+    """The SQL of ``standing_results`` (parameters: the run_id, twice), keeping the results
+    that also meet ``condition`` (on ``d``, the dq_results row, and ``c``, the row counting its
+    report): so the warnings, or the dashboard's sums, need not pull every result into pandas."""
     gate = ", ".join(f"'{s}'" for s in GATE_SUITES)
-    return con.execute(
-        f"""
+    return f"""
         WITH counted AS (
             SELECT report_id, run_id AS parsed_in, ingested_at, status AS report_status, source_file FROM reports
             WHERE status <> 'superseded' AND duplicate_of IS DISTINCT FROM report_id
@@ -553,11 +559,9 @@ def standing_results(con: duckdb.DuckDBPyConnection, run_id: str | None = None) 
         LEFT JOIN gate_latest g ON g.report_id = d.report_id AND g.suite = d.suite
         WHERE CASE WHEN d.suite IN ({gate}) THEN d.run_id = g.run_id AND d.validated_at >= c.ingested_at
                    ELSE d.run_id = c.parsed_in END
-          AND (?::VARCHAR IS NULL OR d.run_id = ?)
+          AND (?::VARCHAR IS NULL OR d.run_id = ?) AND ({condition})
         ORDER BY c.source_file, d.validated_at, d.suite, d.expectation
-        """,
-        [run_id, run_id],
-    ).df()
+        """
 
 
 def warning_results(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> pd.DataFrame:
@@ -565,10 +569,8 @@ def warning_results(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -
     per result (a warning of a report held by several files, or read from several copies of
     one agency-year, is one warning). The one definition of "the warnings": what the CLI
     counts for its run (``run_id``) and what the dashboard lists (all standing ones)."""
-    found = standing_results(con, run_id)
-    return found[
-        (found["severity"] == "warning") & ~found["success"] & found["report_status"].isin(["loaded", "partial"])
-    ].reset_index(drop=True)
+    warning = "d.severity = 'warning' AND NOT d.success AND c.report_status IN ('loaded', 'partial')"
+    return con.execute(standing_query(warning), [run_id, run_id]).df()
 
 
 def check_continuity(con: duckdb.DuckDBPyConnection, agency_ids: set[str], run_id: str) -> list[tuple[str, str, str]]:
