@@ -7,9 +7,14 @@ already quarantined (``stg_problems``) and are left out. Blank cells count as 0 
 Every frame row belongs to one report and depends on nothing else of the batch, so a frame can
 be built for a part of the batch: ``scope``, a SQL query of the report_ids to include (the
 validator's chunk), or None for the whole batch. A report's rows are the same either way.
+With ``memo`` (a dict, one per scope), the pieces several frames share (a table's staged cells,
+its layout flags and sums) are read and computed once for all the suites, not once per frame.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -22,6 +27,16 @@ from pipeline.quality.suites import not_printed_column
 def within(scope: str | None, column: str = "report_id") -> str:
     """The SQL condition keeping the reports of ``scope`` (always true for the whole batch)."""
     return "true" if scope is None else f"{column} IN ({scope})"
+
+
+def _memo(memo: dict[Any, Any] | None, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
+    """``make()``, once per ``key`` in ``memo`` (every time without one). Frames built from a
+    memoized piece never change it in place (they filter, join and assign into new frames)."""
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
 
 
 def staging(con: duckdb.DuckDBPyConnection, table: str, scope: str | None = None) -> pd.DataFrame:
@@ -58,8 +73,13 @@ def layouts(long: pd.DataFrame) -> pd.DataFrame:
     names = list(form.layout(set()))
     if long.empty:
         return pd.DataFrame(columns=names, index=pd.Index([], name="report_id"), dtype=bool)
-    printed = long.groupby("report_id")["row_code"].agg(frozenset)
-    return pd.DataFrame([form.layout(s) for s in printed], index=printed.index, columns=names)
+    printed: dict[str, set[str]] = {}  # plain Python: a pandas group per report cost seconds
+    for report_id, row_code in zip(long["report_id"].tolist(), long["row_code"].tolist(), strict=True):
+        printed.setdefault(report_id, set()).add(row_code)
+    index = sorted(printed)
+    return pd.DataFrame(
+        [form.layout(printed[r]) for r in index], index=pd.Index(index, name="report_id"), columns=names
+    )
 
 
 def _applying(eq: form.Equation, long: pd.DataFrame, flags: pd.DataFrame | None) -> pd.DataFrame:
@@ -72,7 +92,7 @@ def _applying(eq: form.Equation, long: pd.DataFrame, flags: pd.DataFrame | None)
     return long
 
 
-def sums(long: pd.DataFrame, table: str) -> pd.DataFrame:
+def sums(long: pd.DataFrame, table: str, flags: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per printed total cell of ``table`` and equation that sums its parts: whether
     the total holds a number, and the sum of its parts (blank parts count as 0).
 
@@ -82,7 +102,8 @@ def sums(long: pd.DataFrame, table: str) -> pd.DataFrame:
         "report_id", "table_name", "rule", "member", "template", "row_code", "col_code", "raw",
         "total_printed", "parts_sum",
     ]  # fmt: skip
-    flags = layouts(long) if table == "applications" else None
+    if flags is None and table == "applications":  # the layout flags of ``long``, unless given
+        flags = layouts(long)
     parts_list = []
     for eq in form.EQUATIONS:
         if eq.table != table or not eq.sums_parts:
@@ -116,14 +137,14 @@ def not_printed(sums_frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _equation_frame(
-    con: duckdb.DuckDBPyConnection, frame: str, template: str | None, scope: str | None
+    con: duckdb.DuckDBPyConnection, frame: str, template: str | None, scope: str | None, memo: dict[Any, Any] | None
 ) -> pd.DataFrame:
     """The wide frame of the equations of (``frame``, ``template``), with the layout flags their
     conditions read and, per equation, how many of its terms are totals not printed."""
     table, member_col, term_col, member_dim, term_dim = EQUATION_FRAMES[frame]
-    long = staging(con, table, scope)
-    missing = not_printed(sums(long, table))
-    flags = layouts(long) if table == "applications" else None
+    long = _staged(con, table, scope, memo)
+    missing = _memo(memo, ("not_printed", table), lambda: not_printed(_sums(long, table, memo)))
+    flags = _layouts(long, table, memo)
     if template is not None:
         long = long[long["template"] == template]
     if term_dim == "outcome":
@@ -144,15 +165,34 @@ def _equation_frame(
     return wide
 
 
-def build(con: duckdb.DuckDBPyConnection, frame: str, template: str | None, scope: str | None = None) -> pd.DataFrame:
+def _staged(con: duckdb.DuckDBPyConnection, table: str, scope: str | None, memo: dict[Any, Any] | None) -> pd.DataFrame:
+    return _memo(memo, ("staging", table), lambda: staging(con, table, scope))
+
+
+def _layouts(long: pd.DataFrame, table: str, memo: dict[Any, Any] | None) -> pd.DataFrame | None:
+    return _memo(memo, ("layouts", table), lambda: layouts(long)) if table == "applications" else None
+
+
+def _sums(long: pd.DataFrame, table: str, memo: dict[Any, Any] | None) -> pd.DataFrame:
+    return _memo(memo, ("sums", table), lambda: sums(long, table, _layouts(long, table, memo)))
+
+
+def build(
+    con: duckdb.DuckDBPyConnection,
+    frame: str,
+    template: str | None,
+    scope: str | None = None,
+    memo: dict[Any, Any] | None = None,
+) -> pd.DataFrame:
     """The named frame over every staged report in ``scope`` (of ``template``, when given)."""
     if frame in BEYOND_ONE_TABLE:
         return BEYOND_ONE_TABLE[frame](con, scope)
     if frame == "cells":
         parts = []
         for table in TABLE_COLUMNS:
-            df = staging(con, table, scope)
+            df = _staged(con, table, scope, memo)
             df = df[df["number"].notna()]
+            kinds = {c: cell_kind(table, c) for c in df["col_code"].unique()}
             parts.append(
                 pd.DataFrame(
                     {
@@ -163,16 +203,16 @@ def build(con: duckdb.DuckDBPyConnection, frame: str, template: str | None, scop
                         "col_code": df["col_code"],
                         "number": df["number"].astype("float64"),
                         "number_text": df["number_text"],
-                        "kind": [cell_kind(table, c) for c in df["col_code"]],
+                        "kind": [kinds[c] for c in df["col_code"].tolist()],
                     }
                 )
             )
         return pd.concat(parts, ignore_index=True)
     if frame == "totals":
-        parts = [sums(staging(con, t, scope), t) for t in ("applications", "review_litigation")]
+        parts = [_sums(_staged(con, t, scope, memo), t, memo) for t in ("applications", "review_litigation")]
         return pd.concat(parts, ignore_index=True)
     if frame in EQUATION_FRAMES:
-        return _equation_frame(con, frame, template, scope)
+        return _equation_frame(con, frame, template, scope, memo)
     raise ValueError(f"unknown frame {frame!r}")
 
 

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,7 @@ def _cell_detail(row: dict[str, Any], exp: dict[str, Any], where: str) -> str:
 # Reports validated at a time. Memory holds one chunk's frames, GX's metrics of them and its
 # results, never the batch's: every frame row belongs to one report (``frames``), so a report's
 # results do not depend on the chunk it is in. Each chunk is one GX validation run per suite.
-CHUNK_REPORTS = 1000
+CHUNK_REPORTS = 500
 _CHUNK_TABLE = "validation_chunk"
 _CHUNK_SCOPE = f"SELECT report_id FROM {_CHUNK_TABLE}"
 
@@ -145,9 +146,10 @@ def run(
         source = context.data_sources.add_pandas("staging")
         where_of = _cell_locations(con, _CHUNK_SCOPE)
         rows_before = len(outcome.dq_rows)
+        memo: dict[Any, Any] = {}  # the chunk's staged cells, layouts and sums, shared by its frames
         for name, spec in specs.items():
             meta = spec["meta"]
-            frame = frames.build(con, meta["frame"], meta["template"], _CHUNK_SCOPE)
+            frame = frames.build(con, meta["frame"], meta["template"], _CHUNK_SCOPE, memo)
             if frame.empty:
                 continue
             for exp in spec["expectations"]:
@@ -180,9 +182,10 @@ def run(
                 raise RuntimeError(
                     f"suite {name}: {len(result_of)} results for {len(spec['expectations'])} expectations"
                 )
+            rows = _Rows(frame, meta["index"])
             for e, exp in zip(suite.expectations, spec["expectations"], strict=True):
                 evaluated.add((name, exp["meta"]["rule"]))
-                _record(outcome, name, exp, result_of[e.id], frame, meta, run_id, validated_at, where_of)
+                _record(outcome, name, exp, result_of[e.id], rows, meta, run_id, validated_at, where_of)
         context.data_sources.delete("staging")
         if sink is not None:
             sink(outcome.dq_rows[rows_before:])
@@ -221,12 +224,31 @@ def _add_docs_site(context: Any, docs_dir: Path) -> None:
     )
 
 
+class _Rows:
+    """A validated frame and its rows by the suite's index columns (looked up once per frame, on
+    its first failing row, not once per failing expectation)."""
+
+    def __init__(self, frame: pd.DataFrame, index: list[str]) -> None:
+        self.frame, self.index = frame, index
+
+    @cached_property
+    def position(self) -> dict[tuple[Any, ...], int]:
+        columns = [self.frame[c].tolist() for c in self.index]
+        return {key: i for i, key in enumerate(zip(*columns, strict=True))}
+
+    @cached_property
+    def tables(self) -> list[tuple[str, str]]:
+        """(report_id, table_name) of a frame over several tables, sorted, once per frame."""
+        pairs = zip(self.frame["report_id"].tolist(), self.frame["table_name"].tolist(), strict=True)
+        return sorted(set(pairs))
+
+
 def _record(
     outcome: Validation,
     suite: str,
     exp: dict[str, Any],
     res: Any,
-    frame: pd.DataFrame,
+    rows: _Rows,
     meta: dict[str, Any],
     run_id: str,
     validated_at: datetime,
@@ -241,12 +263,10 @@ def _record(
     unexpected = res.result.get("unexpected_index_list") or []
     if not res.success and not unexpected:  # a failure that names no report would pass them all
         raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: failed without naming a failing row")
-    index = meta["index"]
-    # one lookup table per result, not a scan of the whole frame per failing row
-    position = {key: i for i, key in enumerate(zip(*(frame[c] for c in index), strict=True))} if unexpected else {}
+    index, frame = meta["index"], rows.frame
     for bad in unexpected:
         key = tuple(bad[c] for c in index)
-        row = frame.iloc[position[key]]
+        row = frame.iloc[rows.position[key]]
         if meta["frame"] == "cells":
             detail = _cell_detail(row.to_dict(), exp, where_of.get(key, "?"))
         elif meta["frame"] in _WARNING_DETAIL:
@@ -261,7 +281,7 @@ def _record(
         )
         cells[owner].extend(printed)
     if "table_name" in frame.columns:
-        pairs = sorted(set(zip(frame["report_id"], frame["table_name"], strict=True)))
+        pairs = rows.tables
     else:
         # only the reports the expectation applies to: a narrative that states nothing is not
         # checked, nor an equation whose every row is skipped (layout, totals not printed)
