@@ -1,6 +1,7 @@
-"""Run every suite once over the staged batch and turn GX results into per-report verdicts.
+"""Run every suite over the staged batch and turn GX results into per-report verdicts.
 
-One validation per suite per batch (not per report): each failing row of a result names its
+One validation per suite and chunk of reports (``CHUNK_REPORTS``; never per report, and one per
+suite when the batch is one chunk): each failing row of a result names its
 report_id through ``unexpected_index_column_names``; a report absent from the failing rows
 passed. Every (expectation, report) pair becomes a ``dq_results`` row; a failing one names,
 in ``failed_cells``, the printed cells its failing rows are made of (JSON: table, row, col and
