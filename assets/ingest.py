@@ -42,6 +42,16 @@ POOL = "gongkai_warehouse"
 WRITER_TAG = ("gongkai/writes", "warehouse")
 
 
+def cpu_seconds(who: int | None = None) -> float:
+    """CPU seconds (user + system) of this process and its reaped children so far (or of
+    ``who``, ``resource.RUSAGE_SELF`` or ``RUSAGE_CHILDREN``, alone): on a shared machine a
+    step's CPU time moves less than its wall time (the bench reads ``*_cpu_s``)."""
+    if who is not None:
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
+    return cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
+
+
 def peak_rss_mb() -> int:
     """This process's peak resident memory so far (each step records it: the step that raised
     it is the first whose figure is the run's peak)."""
@@ -121,13 +131,22 @@ def plan_shards(context: dg.OpExecutionContext, settings: GongkaiSettings, raw_r
 def parse_shard(context: dg.OpExecutionContext, settings: GongkaiSettings, shard: shards.Shard) -> shards.Written:
     """Progress goes to the run log and, from the CLI, to its stderr; memory holds one chunk's
     parsed reports and rows whatever the shard's size."""
+    cpu, workers_cpu = cpu_seconds(), cpu_seconds(resource.RUSAGE_CHILDREN)
     with _progress_stream(settings.progress_fd) as stream:
         progress = Progress(len(shard.files), stream=stream, log=context.log.info)
         written = shards.write(
             shard, settings.workers or None, settings.limits, settings.stage_chunk, on_progress=progress.at
         )
     context.add_output_metadata(
-        {**written.counts, **written.seconds, "peak_rss_mb": peak_rss_mb(), "shard": written.directory}
+        {
+            **written.counts,
+            **written.seconds,
+            "parse_shard_cpu_s": round(cpu_seconds() - cpu, 3),
+            # the forked readers' read + recognize; the rest is this process staging their rows
+            "parse_workers_cpu_s": round(cpu_seconds(resource.RUSAGE_CHILDREN) - workers_cpu, 3),
+            "peak_rss_mb": peak_rss_mb(),
+            "shard": written.directory,
+        }
     )
     return written
 
@@ -151,11 +170,11 @@ def stage_shards(
     present = [*raw_report_files.to_process, *raw_report_files.unchanged]
     build = warehouse.start_build(settings.warehouse_path, context.run_id)
     try:
-        t0 = time.perf_counter()
+        t0, cpu = time.perf_counter(), cpu_seconds()
         counts = shards.load(build, written, context.run_id)
         with warehouse.connect(build.path) as con:
             file_rows.stage_files(con, present)
-        load_s = round(time.perf_counter() - t0, 3)
+        load_s, load_cpu_s = round(time.perf_counter() - t0, 3), round(cpu_seconds() - cpu, 3)
     except BaseException:
         warehouse.discard(build)
         raise
@@ -169,6 +188,7 @@ def stage_shards(
             **seconds,
             "shards": len(written),
             "load_shards_s": load_s,
+            "load_shards_cpu_s": load_cpu_s,
             "peak_rss_mb": peak_rss_mb(),
             "build_file": str(build.path),
         },
@@ -211,11 +231,14 @@ def statutory_arithmetic(
     from pipeline import dashboard
     from pipeline.quality import validate
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     docs_dir = dashboard.docs_dir_for(settings.warehouse_path)
     with warehouse.connect(staged_reports.build.path) as con:
-        outcome = validate.run(con, staged_reports.run_id, docs_dir=docs_dir)
-        warehouse.insert_frame(con, "dq_results", pd.DataFrame(outcome.dq_rows))
+
+        def write(rows: list[dict]) -> None:  # each chunk's results as they come: memory holds one chunk's
+            warehouse.insert_frame(con, "dq_results", pd.DataFrame(rows))
+
+        outcome = validate.run(con, staged_reports.run_id, docs_dir=docs_dir, sink=write)
         names = dict(con.execute("SELECT report_id, source_file FROM stg_reports").fetchall())
     seconds = round(time.perf_counter() - started, 3)
 
@@ -230,6 +253,7 @@ def statutory_arithmetic(
         metadata={
             **outcome.summary(),
             "validate_s": seconds,
+            "validate_cpu_s": round(cpu_seconds() - cpu, 3),
             "peak_rss_mb": peak_rss_mb(),
             "warnings": sum(len(v) for v in outcome.warnings.values()),
             "reports_with_warnings": len({k[0] for k in outcome.warnings}),
@@ -257,7 +281,7 @@ def warehouse_tables(
     batch = staged_reports
 
     try:
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), cpu_seconds()
         with warehouse.connect(batch.build.path) as con:
             summary = load.load(con, batch.run_id)
             cells = dict(  # this run's batch files: what it added to the warehouse
@@ -266,7 +290,7 @@ def warehouse_tables(
                     [batch.run_id],
                 ).fetchall()
             )
-        t1 = time.perf_counter()
+        t1, cpu1 = time.perf_counter(), cpu_seconds()
         warehouse.publish(batch.build)
     except BaseException:
         warehouse.discard(batch.build)
@@ -277,6 +301,8 @@ def warehouse_tables(
             "gate_s": round(t1 - t0, 3),
             "publish_s": round(time.perf_counter() - t1, 3),
             "batch_cells": dg.MetadataValue.json(cells),
+            "gate_cpu_s": round(cpu1 - cpu0, 3),
+            "publish_cpu_s": round(cpu_seconds() - cpu1, 3),
             "peak_rss_mb": peak_rss_mb(),
             "files": summary.files,
             **{f"status_{k}": v for k, v in sorted(summary.statuses.items())},
@@ -302,7 +328,7 @@ def dq_dashboard(context: dg.AssetExecutionContext, settings: GongkaiSettings, w
     if not settings.warehouse_path.exists():
         context.add_output_metadata({"built": False})
         return None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     site = dashboard.build(settings.warehouse_path)
     docs = dashboard.docs_index_for(settings.warehouse_path)
     context.add_output_metadata(
@@ -313,6 +339,7 @@ def dq_dashboard(context: dg.AssetExecutionContext, settings: GongkaiSettings, w
             "reports": site.reports,
             "runs": site.runs,
             "dashboard_s": round(time.perf_counter() - started, 3),
+            "dashboard_cpu_s": round(cpu_seconds() - cpu, 3),
             "peak_rss_mb": peak_rss_mb(),
         }
     )

@@ -15,8 +15,11 @@ format (txt, tsv, md, html, docx, pdf), so duplicate handling does not dominate.
    process start to exit, after a first run that loaded them (its figures are printed too:
    the whole job at that size). For speed these are txt/tsv reports, made distinct beyond
    2,000 by a trailing byte.
+4. ``--batch``: the first run over such folders, per stage wall and CPU seconds (from the
+   steps' ``*_cpu_s`` metadata) and the main process's peak memory after each step.
 
     .venv/bin/python bench/bench_job.py [-n 600] [--noop 20,2000,10000] [--workers 1,2] [--keep DIR]
+    .venv/bin/python bench/bench_job.py --only-batch --batch 2000,10000 [--keep DIR]   # 4. per stage CPU, memory
 """
 
 from __future__ import annotations
@@ -141,12 +144,19 @@ def ingest(raw: Path, warehouse: Path, home: Path, workers: int) -> dict[str, fl
     command = [sys.executable, "-c", CHILD, "ingest", "--raw-dir", str(raw), "--warehouse", str(warehouse)]
     command += ["--workers", str(workers), "--quiet"]
     started = time.perf_counter()
-    done = subprocess.run(command, env={**os.environ, "DAGSTER_HOME": str(home)}, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"gongkai ingest failed:\n{done.stderr[-3000:]}")
-    (rss,) = [line.split()[1:] for line in done.stderr.splitlines() if line.startswith("BENCH-RSS")]
-    figures = {"wall": wall, "main_mb": int(rss[0]) / 1024, "worker_mb": int(rss[1]) / 1024}
+    with tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(
+            command, env={**os.environ, "DAGSTER_HOME": str(home)}, stdout=subprocess.DEVNULL, stderr=err, text=True
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        err.seek(0)
+        stderr = err.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"gongkai ingest failed:\n{stderr[-3000:]}")
+    (rss,) = [line.split()[1:] for line in stderr.splitlines() if line.startswith("BENCH-RSS")]
+    figures = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime}
+    figures.update({"main_mb": int(rss[0]) / 1024, "worker_mb": int(rss[1]) / 1024})
     figures.update(step_seconds(home))
     return figures
 
@@ -160,9 +170,17 @@ def step_seconds(home: Path) -> dict[str, float]:
         figures: dict[str, float] = {}
         for entry in instance.all_logs(run.run_id):
             event = entry.dagster_event
-            if event is None or event.event_type_value not in ("ASSET_MATERIALIZATION", "ASSET_CHECK_EVALUATION"):
+            kinds = ("ASSET_MATERIALIZATION", "ASSET_CHECK_EVALUATION", "STEP_OUTPUT")
+            if event is None or event.event_type_value not in kinds:
                 continue
             data = event.event_specific_data
+            if event.event_type_value == "STEP_OUTPUT":  # the parse shards' ops: summed over the shards
+                if event.step_key.startswith("staged_reports.parse_shard"):
+                    for key, value in data.metadata.items():
+                        if key in ("parse_shard_cpu_s", "parse_workers_cpu_s"):
+                            name = key.removesuffix("_s")
+                            figures[name] = figures.get(name, 0.0) + float(value.value)
+                continue
             if hasattr(data, "materialization"):
                 metadata, step = data.materialization.metadata, data.materialization.asset_key.path[-1]
             else:
@@ -234,16 +252,61 @@ def noop(root: Path, sizes: list[int], seed: int, rounds: int = 3) -> None:
     print(f"(no-op: median of {rounds} runs)")
 
 
+# (column, the step metadata key of its CPU seconds)
+CPU_STAGES = (
+    ("load shards", "load_shards_cpu"),
+    ("validate", "validate_cpu"),
+    ("gate", "gate_cpu"),
+    ("publish", "publish_cpu"),
+    ("dashboard", "dashboard_cpu"),
+)
+
+
+def batch(root: Path, sizes: list[int], seed: int) -> None:
+    """The first run over N text reports (the no-op folders): CPU seconds (user + system) per
+    step, from the steps' ``*_cpu_s`` metadata, and the main process's peak after each step.
+    The parse steps' CPU holds the workers' read + recognize (parse) and the main process's
+    staging of their rows (stage). Runs before ``parse_workers_cpu_s`` was recorded: parse =
+    the steps' CPU less the staging's wall seconds (a lower bound; stage, its wall seconds)."""
+    print("\n## first run over N text reports: CPU s per stage, peak memory of the main process\n")
+    head = " ".join(f"{s:>11}" for s, _ in CPU_STAGES)
+    first = f"{'files':>6} {'wall s':>7} {'CPU s':>7} {'parse':>7} {'stage':>7}"
+    print(f"{first} {head}  {'after parse':>11} {'peak MB':>7}")
+    for n in sizes:
+        raw, warehouse, home = root / f"batch{n}", root / f"batch{n}_wh" / "g.duckdb", root / f"batch{n}_home"
+        if not raw.exists():
+            text_folder(raw, n, seed)
+        f = ingest(raw, warehouse, home, 2)
+        if "parse_workers_cpu" in f:
+            parse = f["parse_workers_cpu"]
+            stage = f.get("parse_shard_cpu", 0.0) - parse
+        else:
+            stage = f.get("stage", 0.0)
+            parse = f.get("parse_shard_cpu", 0.0) - stage
+        after = stage + sum(f.get(c, 0.0) for _, c in CPU_STAGES)
+        cols = " ".join(f"{f.get(c, 0.0):11.1f}" for _, c in CPU_STAGES)
+        first = f"{n:6d} {f['wall']:7.1f} {f['cpu']:7.1f} {parse:7.1f} {stage:7.1f}"
+        print(f"{first} {cols}  {after:11.1f} {f['main_mb']:7.0f}")
+        print(f"       main process peak after each step (MB): {rss_by_step(f)}")
+        print(f"       load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("(parse: the readers' CPU; stage: the parse steps' own; after parse: stage + the columns after it)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=600, help="generated reports for the per-format and job figures")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workers", default="1,2", help="worker counts for the job (comma-separated)")
     ap.add_argument("--noop", default="20,2000,10000", help="folder sizes for the no-op (comma-separated; '' skips)")
+    ap.add_argument("--batch", default="", help="text-report folder sizes: per-stage CPU and memory of a first run")
+    ap.add_argument("--only-batch", action="store_true", help="run only --batch (no per-format, job or no-op figures)")
     ap.add_argument("--keep", type=Path, help="work here and keep the files (default: a temporary folder)")
     args = ap.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="gongkai_bench_job_"))
     try:
+        if args.only_batch:
+            batch(root, [int(s) for s in args.batch.split(",") if s], args.seed)
+            return
         raw = root / "mixed"
         t0 = time.perf_counter()
         by_format = generate(raw, args.n, args.seed)
@@ -251,6 +314,7 @@ def main() -> None:
         per_format(by_format)
         job(raw, root, args.n, [int(w) for w in args.workers.split(",") if w])
         noop(root, [int(s) for s in args.noop.split(",") if s], args.seed)
+        batch(root, [int(s) for s in args.batch.split(",") if s], args.seed)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

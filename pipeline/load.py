@@ -148,14 +148,15 @@ def load(con: duckdb.DuckDBPyConnection, run_id: str) -> LoadSummary:
     )
     staged = con.execute("SELECT * FROM stg_reports").df()
     summary = LoadSummary(files=len(staged))
-    for i, row in staged.iterrows():
-        if row["status"] == "failed":
-            continue
-        decided = verdict(row["report_id"], reasons)
-        staged.at[i, "status"] = decided.status
-        staged.at[i, "reason"] = decided.reason
-        staged.at[i, "tables_loaded"] = decided.tables_loaded
-        staged.at[i, "tables_quarantined"] = decided.tables_quarantined
+    # each parsed report's verdict, set column by column (a pandas write per cell cost seconds)
+    decided = [
+        None if status == "failed" else verdict(report_id, reasons)
+        for report_id, status in zip(staged["report_id"], staged["status"], strict=True)
+    ]
+    for column in ("status", "reason", "tables_loaded", "tables_quarantined"):
+        values = [old if d is None else getattr(d, column) for old, d in zip(staged[column], decided, strict=True)]
+        dtype = staged[column].dtype if column == "status" else object
+        staged[column] = pd.Series(values, index=staged.index, dtype=dtype)
 
     record_files(con, staged)
     rekeyed = refresh_agencies(con)
@@ -355,16 +356,27 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
     as a warning in ``dq_results``.
     """
     keys = staged.loc[staged["status"].isin(["loaded", "partial"]), ["agency_id", "year"]].drop_duplicates()
+    if keys.empty:
+        return
     now = datetime.now(UTC).replace(tzinfo=None)
+    # every agency-year's copies in one query, decided in Python, written in one statement per
+    # kind: a query and an UPDATE per agency-year and loser cost minutes at 10,000 reports
+    con.register("duplicate_keys", keys.astype({"year": "int64"}))
+    candidates = con.execute(
+        "SELECT r.agency_id, r.year, r.report_id, r.source_file, r.status, r.numbers_hash, r.ingested_at, "
+        "r.published, coalesce(r.first_ingested_at, r.ingested_at) AS received FROM reports r "
+        "JOIN duplicate_keys k ON r.agency_id = k.agency_id AND r.year = k.year "
+        "WHERE r.status IN ('loaded', 'partial') ORDER BY r.agency_id, r.year, r.ingested_at, r.source_file"
+    ).df()
+    con.unregister("duplicate_keys")
+    copies = {key: rows for key, rows in candidates.groupby(["agency_id", "year"], sort=False) if len(rows) > 1}
+    demoted: list[tuple[str, str, str]] = []  # (report_id, duplicate_of, reason)
+    conflicts: list[tuple[str, str]] = []  # (winner's report_id, message)
     for agency_id, year in keys.itertuples(index=False):
-        rows = con.execute(
-            "SELECT report_id, source_file, status, numbers_hash, ingested_at, published, "
-            "coalesce(first_ingested_at, ingested_at) AS received FROM reports "
-            "WHERE agency_id = ? AND year = ? AND status IN ('loaded', 'partial') ORDER BY ingested_at, source_file",
-            [agency_id, int(year)],
-        ).df()
-        if len(rows) < 2:
+        rows = copies.get((agency_id, int(year)))
+        if rows is None:
             continue
+        rows = rows.reset_index(drop=True)
         best_status = "loaded" if (rows["status"] == "loaded").any() else "partial"
         best = rows[rows["status"] == best_status]
         conflict = best["numbers_hash"].nunique() > 1
@@ -382,12 +394,7 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                 )
             else:
                 why = f"duplicate of {winner['source_file']} (same agency, year and numbers)"
-            con.execute(  # the row that counts this content; its byte-identical copies stay copies
-                "UPDATE reports SET status = 'duplicate', duplicate_of = ?, reason = ?, tables_loaded = [] "
-                "WHERE report_id = ? AND status IN ('loaded', 'partial')",
-                [winner["report_id"], why, loser.report_id],
-            )
-        _delete_facts(con, list(losers["report_id"]), quarantine_too=True)
+            demoted.append((loser.report_id, winner["report_id"], why))
         if conflict:
             others = ", ".join(f"{o.source_file} {_dated(o.published)}" for o in losers.itertuples(index=False))
             kept = (
@@ -399,30 +406,50 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
                 f"conflict: other copies for the same agency and year have different numbers ({others}); "
                 f"this copy is loaded: {kept}"
             )
-            con.execute(
-                "UPDATE reports SET reason = coalesce(reason || ' | ', '') || ? "
-                "WHERE report_id = ? AND status IN ('loaded', 'partial')",
-                [message, winner["report_id"]],
-            )
-            insert_frame(
-                con,
-                "dq_results",
-                pd.DataFrame(
-                    [
-                        {
-                            "run_id": run_id,
-                            "validated_at": now,
-                            "suite": DUPLICATES_SUITE,
-                            "expectation": DUPLICATES_RULE,
-                            "report_id": winner["report_id"],
-                            "success": False,
-                            "details": message,
-                            "table_name": None,
-                            "severity": "warning",
-                        }
-                    ]
-                ),
-            )
+            conflicts.append((winner["report_id"], message))
+    _demote(con, demoted)
+    _delete_facts(con, [r for r, _, _ in demoted], quarantine_too=True)
+    if conflicts:
+        frame = pd.DataFrame(conflicts, columns=["report_id", "message"])
+        con.register("conflicts", frame)
+        con.execute(
+            "UPDATE reports SET reason = coalesce(reports.reason || ' | ', '') || c.message FROM conflicts c "
+            "WHERE reports.report_id = c.report_id AND reports.status IN ('loaded', 'partial')"
+        )
+        con.unregister("conflicts")
+        insert_frame(
+            con,
+            "dq_results",
+            pd.DataFrame(
+                [
+                    {
+                        "run_id": run_id,
+                        "validated_at": now,
+                        "suite": DUPLICATES_SUITE,
+                        "expectation": DUPLICATES_RULE,
+                        "report_id": report_id,
+                        "success": False,
+                        "details": message,
+                        "table_name": None,
+                        "severity": "warning",
+                    }
+                    for report_id, message in conflicts
+                ]
+            ),
+        )
+
+
+def _demote(con: duckdb.DuckDBPyConnection, demoted: list[tuple[str, str, str]]) -> None:
+    """The rows that count the losing copies (their byte-identical copies stay copies) become
+    'duplicate' of the winner, with the reason: one UPDATE for all of them."""
+    if not demoted:
+        return
+    con.register("demoted", pd.DataFrame(demoted, columns=["report_id", "duplicate_of", "why"]))
+    con.execute(
+        "UPDATE reports SET status = 'duplicate', duplicate_of = d.duplicate_of, reason = d.why, tables_loaded = [] "
+        "FROM demoted d WHERE reports.report_id = d.report_id AND reports.status IN ('loaded', 'partial')"
+    )
+    con.unregister("demoted")
 
 
 def _newest_copy(best: pd.DataFrame) -> tuple[pd.Series, bool]:
@@ -518,9 +545,15 @@ def standing_results(con: duckdb.DuckDBPyConnection, run_id: str | None = None) 
     duplicates) those of the latest run that made them since. Earlier results are history,
     kept in ``dq_results``. With ``run_id``: only the standing results that run made.
     Columns: those of ``dq_results``, plus ``report_status`` and ``source_file``."""
+    return con.execute(standing_query(), [run_id, run_id]).df()
+
+
+def standing_query(condition: str = "true") -> str:
+    """The SQL of ``standing_results`` (parameters: the run_id, twice), keeping the results
+    that also meet ``condition`` (on ``d``, the dq_results row, and ``c``, the row counting its
+    report): so the warnings, or the dashboard's sums, need not pull every result into pandas."""
     gate = ", ".join(f"'{s}'" for s in GATE_SUITES)
-    return con.execute(
-        f"""
+    return f"""
         WITH counted AS (
             SELECT report_id, run_id AS parsed_in, ingested_at, status AS report_status, source_file FROM reports
             WHERE status <> 'superseded' AND duplicate_of IS DISTINCT FROM report_id
@@ -533,11 +566,9 @@ def standing_results(con: duckdb.DuckDBPyConnection, run_id: str | None = None) 
         LEFT JOIN gate_latest g ON g.report_id = d.report_id AND g.suite = d.suite
         WHERE CASE WHEN d.suite IN ({gate}) THEN d.run_id = g.run_id AND d.validated_at >= c.ingested_at
                    ELSE d.run_id = c.parsed_in END
-          AND (?::VARCHAR IS NULL OR d.run_id = ?)
+          AND (?::VARCHAR IS NULL OR d.run_id = ?) AND ({condition})
         ORDER BY c.source_file, d.validated_at, d.suite, d.expectation
-        """,
-        [run_id, run_id],
-    ).df()
+        """
 
 
 def warning_results(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> pd.DataFrame:
@@ -545,10 +576,8 @@ def warning_results(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -
     per result (a warning of a report held by several files, or read from several copies of
     one agency-year, is one warning). The one definition of "the warnings": what the CLI
     counts for its run (``run_id``) and what the dashboard lists (all standing ones)."""
-    found = standing_results(con, run_id)
-    return found[
-        (found["severity"] == "warning") & ~found["success"] & found["report_status"].isin(["loaded", "partial"])
-    ].reset_index(drop=True)
+    warning = "d.severity = 'warning' AND NOT d.success AND c.report_status IN ('loaded', 'partial')"
+    return con.execute(standing_query(warning), [run_id, run_id]).df()
 
 
 def check_continuity(con: duckdb.DuckDBPyConnection, agency_ids: set[str], run_id: str) -> list[tuple[str, str, str]]:
@@ -587,16 +616,20 @@ def check_continuity(con: duckdb.DuckDBPyConnection, agency_ids: set[str], run_i
     order = {m.code: i for i, m in enumerate(form.APPLICANT_TYPES)}
     now = datetime.now(UTC).replace(tzinfo=None)
     rows, notes = [], []
-    for (report_id, source_file, prev_file, year), group in pairs.groupby(
-        ["report_id", "source_file", "prev_file", "year"], sort=True
-    ):
-        group = group.sort_values("applicant_type", key=lambda s: s.map(order))
-        bad = group[group["carried_over"] != group["carried_forward"]]
+    # grouped in Python, not a pandas group per report (seconds a thousand reports)
+    groups: dict[tuple[str, str, str, int], list[tuple[str, int, int]]] = defaultdict(list)
+    for r in pairs.itertuples(index=False):
+        groups[(r.report_id, r.source_file, r.prev_file, int(r.year))].append(
+            (r.applicant_type, r.carried_over, r.carried_forward)
+        )
+    for (report_id, source_file, prev_file, year), group in sorted(groups.items()):
+        group.sort(key=lambda cell: order.get(cell[0], len(order)))
+        bad = [(applicant, over, forward) for applicant, over, forward in group if over != forward]
         details = "; ".join(
-            f"{form.TABLE_LABELS_ZH['applications']}: {form.label_zh('applicant_type', r.applicant_type)}: "
-            f"二、上年结转 {int(r.carried_over)} ({int(year)}) ≠ 四、结转下年度继续办理 {int(r.carried_forward)} "
-            f"({int(year) - 1}, {prev_file})"
-            for r in bad.itertuples(index=False)
+            f"{form.TABLE_LABELS_ZH['applications']}: {form.label_zh('applicant_type', applicant)}: "
+            f"二、上年结转 {int(over)} ({year}) ≠ 四、结转下年度继续办理 {int(forward)} "
+            f"({year - 1}, {prev_file})"
+            for applicant, over, forward in bad
         )
         rows.append(
             {
@@ -605,7 +638,7 @@ def check_continuity(con: duckdb.DuckDBPyConnection, agency_ids: set[str], run_i
                 "suite": CONTINUITY_SUITE,
                 "expectation": CONTINUITY_RULE,
                 "report_id": report_id,
-                "success": bad.empty,
+                "success": not bad,
                 "details": details or None,
                 "table_name": "applications",
                 "severity": "warning",

@@ -65,28 +65,27 @@ def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path |
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
         data = pages.load(con)
+        tmp = site_dir.with_name(f".{site_dir.name}.tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        (tmp / "reports").mkdir(parents=True)
+        (tmp / "assets").mkdir()
+        (tmp / "assets" / "plotly.min.js").write_text(_plotly_js(), encoding="utf-8")
+        generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        docs_link = os.path.relpath(docs_index, site_dir) if docs_index.exists() else None
+        (tmp / "index.html").write_text(pages.index_page(data, generated, docs_link), encoding="utf-8")
+        _write_quality_page(tmp, data, generated, docs_link)
+        pages_written = 0  # one page per content, not per copy; their rows read a chunk of reports at a time
+        for report_id, page in pages.report_pages(con, data, generated):
+            (tmp / "reports" / f"{report_id}.html").write_text(page, encoding="utf-8")
+            pages_written += 1
     finally:
         con.close()
-    tmp = site_dir.with_name(f".{site_dir.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / "reports").mkdir(parents=True)
-    (tmp / "assets").mkdir()
-    (tmp / "assets" / "plotly.min.js").write_text(_plotly_js(), encoding="utf-8")
-    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    docs_link = os.path.relpath(docs_index, site_dir) if docs_index.exists() else None
-    (tmp / "index.html").write_text(pages.index_page(data, generated, docs_link), encoding="utf-8")
-    _write_quality_page(tmp, data, generated, docs_link)
-    counted = data.reports[data.reports["counted"].astype(bool)]  # one page per content, not per copy
-    for report in counted.itertuples(index=False):
-        page = pages.report_page(data, report._asdict(), generated)
-        (tmp / "reports" / f"{report.report_id}.html").write_text(page, encoding="utf-8")
     old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
     if site_dir.exists():
         os.replace(site_dir, old)
     os.replace(tmp, site_dir)
     shutil.rmtree(old, ignore_errors=True)
-    runs = data.dq["run_id"].nunique() if not data.dq.empty else 0
-    return Site(site_dir / "index.html", len(counted), int(runs))
+    return Site(site_dir / "index.html", pages_written, data.dq_runs)
 
 
 def _write_quality_page(site: Path, data: Data, generated: str, docs_link: str | None) -> None:

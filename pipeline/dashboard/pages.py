@@ -13,10 +13,11 @@ byte-identical copy) and the warnings (``load.warning_results``, what the CLI co
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pandas as pd
@@ -65,15 +66,39 @@ code {{ font-size: 12px; }}
 
 
 @dataclass
+class Standing:
+    """The results that stand (``load.standing_results``), as the pages count and list them:
+    summed in DuckDB, never pulled whole into pandas (a warehouse of 10,000 reports holds a
+    quarter of a million); the failing ones are rows, the others only counts."""
+
+    total: int  # every standing result
+    failed: pd.DataFrame  # the failing ones, in ``standing_results``' order, its columns
+    counts: pd.DataFrame  # suite, expectation, severity, sum (passed), count: every standing result
+    counted_total: int  # the results of reports that are not 'duplicate' (the summary's pass rates)
+    counted: pd.DataFrame  # as ``counts``, of those
+    by_year: pd.DataFrame  # year, severity, sum, count: of those, by the year of the row counting the report
+    by_province: pd.DataFrame  # province, severity, sum, count: likewise ('未知 unknown' when none)
+    runs: pd.DataFrame  # run_id, validated_at: each run's first standing result, in the order they come
+
+    @cached_property
+    def failed_of(self) -> dict[str, list[dict[str, Any]]]:
+        """report_id -> its failing results, in order."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for row in self.failed.to_dict("records"):
+            out.setdefault(row["report_id"], []).append(row)
+        return out
+
+
+@dataclass
 class Data:
-    """Everything the pages show, read once from the warehouse."""
+    """What the summary and checks pages show, read once from the warehouse; the report pages
+    read theirs a chunk of reports at a time (``report_pages``)."""
 
     reports: pd.DataFrame  # one row per file (not the superseded contents); ``counted``: the row counting its content
-    dq: pd.DataFrame
-    latest: pd.DataFrame  # the standing dq rows of each report (load.standing_results)
+    run_checks: pd.DataFrame  # run_id, severity, sum (passed), count: every dq_results row of each run
+    dq_runs: int  # runs with dq_results
+    standing: Standing
     warnings: pd.DataFrame  # the failed warnings of the reports that stay loaded (load.warning_results)
-    cells: dict[str, pd.DataFrame]
-    claims: pd.DataFrame
     words: dict[tuple[str, str], tuple[str, str]]  # (suite, expectation) -> what a failure means (zh, en)
 
     def explain(self, suite: str, rule: str) -> str:
@@ -87,48 +112,147 @@ class Data:
         rows = self.reports[~self.reports["counted"].astype(bool)] if not self.reports.empty else self.reports
         return {rid: list(g["source_file"]) for rid, g in rows.groupby("report_id", sort=False)}
 
-    @cached_property
-    def _frames(self) -> dict[str, pd.DataFrame]:
-        return {"latest": self.latest, "claims": self.claims, **self.cells}
+
+@dataclass
+class Chunk:
+    """The report pages' rows for a chunk of reports, grouped by report_id: standing results
+    (dicts, in ``standing_results``' order), printed cells per table (``Cell``), narrative claims."""
+
+    latest: dict[str, list[dict[str, Any]]]
+    cells: dict[str, dict[str, list[Cell]]]
+    claims: pd.DataFrame
 
     @cached_property
-    def _groups(self) -> dict[str, dict[str, pd.DataFrame]]:
-        return {name: dict(tuple(df.groupby("report_id", sort=False))) for name, df in self._frames.items()}
+    def _claims(self) -> dict[str, pd.DataFrame]:
+        return dict(tuple(self.claims.groupby("report_id", sort=False)))
 
-    def of_report(self, name: str, report_id: str) -> pd.DataFrame:
-        """Rows of one report in 'latest', 'claims' or a cells table, grouped once for all
-        pages (filtering the whole frame per report would be quadratic in the reports)."""
-        frame = self._groups[name].get(report_id)
-        if frame is not None:
-            return frame
-        return self._frames[name].iloc[:0]
+    def claims_of(self, report_id: str) -> pd.DataFrame:
+        frame = self._claims.get(report_id)
+        return self.claims.iloc[:0] if frame is None else frame
+
+
+class Cell(NamedTuple):
+    row_code: str
+    col_code: str
+    number: float | None
+    raw: str
+    source_page: Any
+    source_where: str
+    quarantined: bool
+
+
+STANDING = "dashboard_standing"  # the standing results, once, as a temporary table of the connection
+_SEVERITIES = "severity IS NOT NULL AND suite IS NOT NULL AND expectation IS NOT NULL"  # as pandas groups them
 
 
 def load(con: duckdb.DuckDBPyConnection) -> Data:
-    """Read reports, checks, cells and narrative claims from the published warehouse."""
+    """Read reports and the sums of the checks from the published warehouse (for the report
+    pages' rows: ``report_pages``, on the same connection)."""
     reports = con.execute(
         "SELECT r.*, a.name AS agency, a.province, a.kind AS agency_kind, "
         "r.duplicate_of IS DISTINCT FROM r.report_id AS counted FROM reports r "
         "LEFT JOIN dim_agency a USING (agency_id) WHERE r.status <> 'superseded' ORDER BY r.source_file"
     ).df()
-    dq = con.execute("SELECT * FROM dq_results ORDER BY validated_at, suite, expectation").df()
-    latest = gate.standing_results(con)
-    warnings = gate.warning_results(con)
-    cells = {}
-    for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
-        cells[table] = con.execute(
-            f"SELECT report_id, {row_dim} AS row_code, {col_dim} AS col_code, CAST({number} AS DOUBLE) AS number, "
-            f"raw, source_page, source_where, false AS quarantined FROM fact_{table} UNION ALL "
-            f"SELECT report_id, {row_dim}, {col_dim}, CAST({number} AS DOUBLE), raw, source_page, source_where, true "
-            f"FROM quarantine_{table}"
+    run_checks = con.execute(
+        "SELECT run_id, severity, sum(success::INTEGER)::BIGINT AS sum, count(success) AS count FROM dq_results "
+        "WHERE run_id IS NOT NULL AND severity IS NOT NULL GROUP BY ALL ORDER BY run_id"
+    ).df()
+    (dq_runs,) = con.execute("SELECT count(DISTINCT run_id) FROM dq_results").fetchone()
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {STANDING} AS SELECT *, row_number() OVER "
+        f"(ORDER BY source_file, validated_at, suite, expectation) AS standing_order FROM ({gate.standing_query()})",
+        [None, None],
+    )
+    counted = _counted(reports)[["report_id", "year", "province"]]
+    standing = _standing(con, counted)
+    return Data(reports, run_checks, int(dq_runs), standing, gate.warning_results(con), gate.rule_explanations())
+
+
+def _standing(con: duckdb.DuckDBPyConnection, counted: pd.DataFrame) -> Standing:
+    def sums(keys: str, where: str = "true", source: str = STANDING) -> pd.DataFrame:
+        return con.execute(
+            f"SELECT {keys}, sum(success::INTEGER)::BIGINT AS sum, count(success) AS count FROM {source} "
+            f"WHERE {where} GROUP BY ALL"
         ).df()
+
+    not_copy = "report_status IS DISTINCT FROM 'duplicate'"
+    con.register("dashboard_counted", counted)
+    joined = (
+        f"(SELECT s.severity, s.success, r.year, coalesce(r.province, '未知 unknown') AS province FROM {STANDING} s "
+        f"LEFT JOIN dashboard_counted r USING (report_id) WHERE s.{not_copy})"
+    )
+    try:
+        by_year = sums("year, severity", "year IS NOT NULL AND severity IS NOT NULL", joined)
+        by_province = sums("province, severity", "severity IS NOT NULL", joined)
+    finally:
+        con.unregister("dashboard_counted")
+    (total,) = con.execute(f"SELECT count(*) FROM {STANDING}").fetchone()
+    (counted_total,) = con.execute(f"SELECT count(*) FROM {STANDING} WHERE {not_copy}").fetchone()
+    return Standing(
+        total=int(total),
+        failed=con.execute(
+            f"SELECT * EXCLUDE (standing_order) FROM {STANDING} WHERE NOT success ORDER BY standing_order"
+        ).df(),
+        counts=sums("suite, expectation, severity", _SEVERITIES),
+        counted_total=int(counted_total),
+        counted=sums("suite, expectation, severity", f"{_SEVERITIES} AND {not_copy}"),
+        by_year=by_year.sort_values(["year", "severity"]).reset_index(drop=True),
+        by_province=by_province.sort_values(["province", "severity"]).reset_index(drop=True),
+        runs=con.execute(
+            f"SELECT run_id, validated_at FROM {STANDING} QUALIFY row_number() OVER "
+            "(PARTITION BY run_id ORDER BY standing_order) = 1 ORDER BY standing_order"
+        ).df(),
+    )
+
+
+CHUNK_REPORTS = 500  # report pages built at a time: memory holds their rows, not the warehouse's
+
+
+def report_pages(
+    con: duckdb.DuckDBPyConnection, data: Data, generated: str, chunk: int = CHUNK_REPORTS
+) -> Iterator[tuple[str, str]]:
+    """(report_id, page) for every report counting its content, in the order of ``reports``,
+    reading the rows of ``chunk`` reports at a time from ``con`` (after ``load``)."""
+    counted = _counted(data.reports)
+    records = counted.to_dict("records")
+    for start in range(0, len(records), chunk):
+        part = records[start : start + chunk]
+        rows = _chunk(con, [r["report_id"] for r in part])
+        for report in part:
+            yield report["report_id"], report_page(data, rows, report, generated)
+
+
+def _chunk(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Chunk:
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE dashboard_chunk AS SELECT unnest(?::VARCHAR[]) AS report_id",
+        [report_ids],
+    )
+    chosen = "report_id IN (SELECT report_id FROM dashboard_chunk)"
+    latest: dict[str, list[dict[str, Any]]] = {}
+    frame = con.execute(
+        f"SELECT * EXCLUDE (standing_order) FROM {STANDING} WHERE {chosen} ORDER BY standing_order"
+    ).df()
+    for row in frame.to_dict("records"):
+        latest.setdefault(row["report_id"], []).append(row)
+    cells: dict[str, dict[str, list[Cell]]] = {}
+    for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
+        frame = con.execute(
+            f"SELECT report_id, {row_dim} AS row_code, {col_dim} AS col_code, CAST({number} AS DOUBLE) AS number, "
+            f"raw, source_page, source_where, false AS quarantined FROM fact_{table} WHERE {chosen} UNION ALL "
+            f"SELECT report_id, {row_dim}, {col_dim}, CAST({number} AS DOUBLE), raw, source_page, source_where, true "
+            f"FROM quarantine_{table} WHERE {chosen}"
+        ).df()
+        columns = [frame[c].tolist() for c in ("report_id", *Cell._fields)]
+        for report_id, *values in zip(*columns, strict=True):
+            cells.setdefault(report_id, {}).setdefault(table, []).append(Cell(*values))
     tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     claims = (
-        con.execute("SELECT * FROM narrative_claims").df()
+        con.execute(f"SELECT * FROM narrative_claims WHERE {chosen}").df()
         if "narrative_claims" in tables
         else pd.DataFrame(columns=["report_id", "claim", "value", "quote"])
     )
-    return Data(reports, dq, latest, warnings, cells, claims, gate.rule_explanations())
+    con.execute("DROP TABLE dashboard_chunk")
+    return Chunk(latest, cells, claims)
 
 
 # --- pieces -----------------------------------------------------------------------------------
@@ -260,15 +384,15 @@ def _removed_section(removed: pd.DataFrame) -> str:
 
 def _runs(data: Data) -> pd.DataFrame:
     """Per run: when, files by status (the run that last ingested each file), check pass rates."""
-    reports, dq = data.reports, data.dq
+    reports, checks = data.reports, data.run_checks
     if reports.empty:
         return pd.DataFrame(columns=["run_id", "started"])
     per_run = reports.groupby("run_id").agg(started=("ingested_at", "min")).reset_index()
     statuses = reports.pivot_table(index="run_id", columns="status", values="report_id", aggfunc="count").fillna(0)
     per_run = per_run.merge(statuses.reset_index(), on="run_id", how="left")
-    if not dq.empty:
+    if data.dq_runs:
         for severity in ("critical", "warning"):
-            sub = dq[dq["severity"] == severity].groupby("run_id")["success"].agg(["sum", "count"]).reset_index()
+            sub = checks.loc[checks["severity"] == severity, ["run_id", "sum", "count"]].reset_index(drop=True)
             sub[f"{severity}_pass_rate"] = sub["sum"] / sub["count"]
             per_run = per_run.merge(sub[["run_id", f"{severity}_pass_rate"]], on="run_id", how="left")
     return per_run.sort_values("started").reset_index(drop=True)
@@ -327,11 +451,9 @@ def _runs_section(data: Data) -> str:
 
 def _plain_reasons(data: Data, report_id: str, status: str, reason: str | None) -> list[str]:
     """The report's problems in plain words, one per failed check (or its stored reason)."""
-    failed = data.latest[
-        (data.latest["report_id"] == report_id) & ~data.latest["success"] & (data.latest["severity"] == "critical")
-    ]
+    failed = [r for r in data.standing.failed_of.get(report_id, []) if r["severity"] == "critical"]
     plain = []
-    for _, row in failed.iterrows():
+    for row in failed:
         table = form.TABLE_LABELS_ZH.get(str(row["table_name"]), "")
         plain.append(f"{escape(table)}：{escape(data.explain(str(row['suite']), str(row['expectation'])))}")
     if reason and gate.UNREADABLE in reason:
@@ -380,13 +502,10 @@ def _warnings_section(data: Data) -> str:
 
 
 def _pass_rate_section(data: Data) -> str:
-    # each report once: not the copies of an agency-year that another copy counts for
-    latest, reports = data.latest[data.latest["report_status"] != "duplicate"], _counted(data.reports)
-    if latest.empty:
+    # each report once: not the copies of an agency-year that another copy counts for (summed in DuckDB)
+    if not data.standing.counted_total:
         return "<h2>通过率 · Pass rates</h2><p>No check results yet.</p>"
-    per_exp = (
-        latest.groupby(["suite", "expectation", "severity"])["success"].agg(["sum", "count"]).reset_index()
-    ).sort_values(["severity", "suite", "expectation"])
+    per_exp = data.standing.counted.sort_values(["severity", "suite", "expectation"])
     rows = [
         [
             _td(f"<code>{escape(r['suite'])}</code>"),
@@ -420,14 +539,12 @@ def _pass_rate_section(data: Data) -> str:
             "xaxis": {"range": [0, 100]},
         },
     )
-    joined = latest.merge(reports[["report_id", "year", "province"]], on="report_id", how="left")
-    joined["province"] = joined["province"].fillna("未知 unknown")
     charts = []
     for key, title, chart_id in (
         ("year", "按年度 by year", "chart-year"),
         ("province", "按省份 by province", "chart-province"),
     ):
-        grouped = joined.groupby([key, "severity"])["success"].agg(["sum", "count"]).reset_index()
+        grouped = data.standing.by_year if key == "year" else data.standing.by_province
         traces = []
         for severity, color in (("critical", "#1565c0"), ("warning", "#f9a825")):
             sub = grouped[grouped["severity"] == severity]
@@ -471,20 +588,20 @@ def _number(value: float | None, raw: str) -> str:
     return escape(raw) if raw else ("" if value is None or pd.isna(value) else f"{value:g}")
 
 
-def _marks(latest: pd.DataFrame) -> dict[tuple[str, str, str], tuple[str, str]]:
+def _marks(latest: list[dict[str, Any]]) -> dict[tuple[str, str, str], tuple[str, str]]:
     """(table, row, col) -> (css class, why): the cells the report's failed results name in
     ``dq_results.failed_cells``, as the gate recorded them; blocking failures first."""
     marks: dict[tuple[str, str, str], tuple[str, str]] = {}
-    failed = latest[~latest["success"] & latest["failed_cells"].notna()] if "failed_cells" in latest else latest[:0]
+    failed = [r for r in latest if not r["success"] and pd.notna(r.get("failed_cells"))]
     for severity, cls in (("critical", "fail"), ("warning", "warn")):
-        for cells in failed.loc[failed["severity"] == severity, "failed_cells"]:
+        for cells in (r["failed_cells"] for r in failed if r["severity"] == severity):
             for c in json.loads(cells):
                 marks.setdefault((c["table"], c["row"], c["col"]), (cls, c["why"]))
     return marks
 
 
-def _grid(table: str, df: pd.DataFrame, rows: list[tuple[str, str]], cols: list[tuple[str, str]], marks: dict) -> str:
-    by = {(c.row_code, c.col_code): c for c in df.itertuples(index=False)}
+def _grid(table: str, cells: list[Cell], rows: list[tuple[str, str]], cols: list[tuple[str, str]], marks: dict) -> str:
+    by = {(c.row_code, c.col_code): c for c in cells}
     present_rows = [r for r in rows if any((r[0], c[0]) in by for c in cols)]
     present_cols = [c for c in cols if any((r[0], c[0]) in by for r in rows)]
     if not present_rows:
@@ -526,12 +643,13 @@ def _copies_rows(data: Data, report: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
-    """One report: identity and source, its checks, and the three tables as printed."""
+def report_page(data: Data, chunk: Chunk, report: dict[str, Any], generated: str) -> str:
+    """One report: identity and source, its checks, and the three tables as printed (its rows
+    from ``chunk``, plain Python: a pandas filter per report and table cost the most)."""
     rid = report["report_id"]
-    cells = {t: data.of_report(t, rid) for t in data.cells}
+    cells = chunk.cells.get(rid, {})
     template = report.get("template") if isinstance(report.get("template"), str) else None
-    latest = data.of_report("latest", rid)
+    latest = chunk.latest.get(rid, [])
     marks = _marks(latest)
     status = str(report["status"])
     head = [
@@ -554,23 +672,23 @@ def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
     ]
     if report.get("reason"):
         head.append(f'<p class="reason" id="reason">{escape(str(report["reason"]))}</p>')
-    checks = latest[~latest["success"]]
+    checks = [c for c in latest if not c["success"]]
     rows = [
         [
             _td(escape(str(c["severity"]))),
             _td(_check_label(data, c)),
             _td(escape(str(c["details"] or ""))),
         ]
-        for _, c in checks.iterrows()
+        for c in checks
     ]
-    passed = int(latest["success"].sum())
+    passed = sum(bool(c["success"]) for c in latest)
     head.append(f'<h2 id="checks">未通过的检查 · Failed checks ({len(rows)}; {passed} passed)</h2>')
     head.append(
         _table(["severity", "check", "equation / value (both sides)"], rows, "checks")
         if rows
         else "<p>All checks passed.</p>"
     )
-    claims = data.of_report("claims", rid)
+    claims = chunk.claims_of(rid)
     if not claims.empty:
         head.append("<h2>正文中的数字 · Numbers stated in the narrative</h2>")
         head.append(
@@ -602,15 +720,15 @@ def report_page(data: Data, report: dict[str, Any], generated: str) -> str:
         ),
     }
     for table in form.TABLES:
-        df = cells[table]
+        printed = cells.get(table, [])
         state = (
             "quarantined 已隔离"
-            if len(df) and bool(df["quarantined"].any())
-            else ("loaded 已入库" if len(df) else "not read")
+            if printed and any(c.quarantined for c in printed)
+            else ("loaded 已入库" if printed else "not read")
         )
         row_layout, col_layout = layouts[table]
         tables.append(f"<h2>{escape(form.TABLE_LABELS_ZH[table])} <small>({state})</small></h2>")
-        tables.append(_grid(table, df, row_layout, col_layout, marks))
+        tables.append(_grid(table, printed, row_layout, col_layout, marks))
     legend = (
         '<p class="meta">Highlighted cells are those the failed checks above name (red: blocking, yellow: '
         "warning); hover a cell for its page and line and the check.</p>"

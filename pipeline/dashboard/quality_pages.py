@@ -51,8 +51,8 @@ def source_files(data: pages.Data) -> dict[str, str]:
 
 def quality_page(data: pages.Data, suites: dict[str, dict[str, Any]], generated: str, docs_link: str | None) -> str:
     """The whole page: results per expectation, every failing result, every suite."""
-    latest = data.latest  # the results that stand, as the summary page counts them
-    runs = latest.drop_duplicates("run_id").sort_values("validated_at")
+    standing = data.standing  # the results that stand, as the summary page counts them
+    runs = standing.runs.sort_values("validated_at")
     last = runs.iloc[-1] if len(runs) else None
     docs = (
         f'<a id="docs-link" href="{escape(docs_link)}">Great Expectations Data Docs</a> (needs internet for its styles)'
@@ -70,9 +70,9 @@ def quality_page(data: pages.Data, suites: dict[str, dict[str, Any]], generated:
             else ""
         )
         + f"). Works offline. Also: {docs}</p>",
-        _results_section(data, latest),
-        _failures_section(data, latest),
-        _suites_section(data, suites, latest),
+        _results_section(data, standing),
+        _failures_section(data, standing),
+        _suites_section(data, suites, standing),
     ]
     return pages._page("检查与结果 · gongkai", f"<style>{CSS}</style>" + "\n".join(parts))
 
@@ -80,11 +80,11 @@ def quality_page(data: pages.Data, suites: dict[str, dict[str, Any]], generated:
 # --- results ------------------------------------------------------------------------------------
 
 
-def _counts(latest: pd.DataFrame) -> pd.DataFrame:
+def _counts(standing: pages.Standing) -> pd.DataFrame:
     """Per (suite, expectation, severity): results, passed, failed."""
-    if latest.empty:
+    if not standing.total:
         return pd.DataFrame(columns=["suite", "expectation", "severity", "evaluated", "passed", "failed"])
-    grouped = latest.groupby(["suite", "expectation", "severity"])["success"].agg(["count", "sum"]).reset_index()
+    grouped = standing.counts[["suite", "expectation", "severity", "count", "sum"]]
     grouped = grouped.rename(columns={"count": "evaluated", "sum": "passed"})
     grouped["failed"] = grouped["evaluated"] - grouped["passed"]
     order = grouped["severity"].map(_SEVERITY_ORDER).fillna(9)
@@ -95,8 +95,8 @@ def _verdict(failed: int) -> str:
     return pages._td("✗ 未通过 failed", "failed") if failed else pages._td("✓ 通过 passed", "pass")
 
 
-def _results_section(data: pages.Data, latest: pd.DataFrame) -> str:
-    counts = _counts(latest)
+def _results_section(data: pages.Data, standing: pages.Standing) -> str:
+    counts = _counts(standing)
     rows = [
         [
             pages._td(f'<a href="#suite-{escape(r.suite)}"><code>{escape(r.suite)}</code></a>'),
@@ -109,7 +109,7 @@ def _results_section(data: pages.Data, latest: pd.DataFrame) -> str:
         ]
         for r in counts.itertuples(index=False)
     ]
-    total, failed = len(latest), int((~latest["success"].astype(bool)).sum()) if len(latest) else 0
+    total, failed = standing.total, len(standing.failed)
     summary = (
         f'<p id="results-summary">{total} results of {len(rows)} expectations: '
         f"{total - failed} passed, {failed} failed.</p>"
@@ -140,8 +140,8 @@ def _check(data: pages.Data, suite: str, rule: str) -> str:
     return f"<code>{escape(suite)}.{escape(rule)}</code><br>{escape(data.explain(suite, rule))}"
 
 
-def _failures_section(data: pages.Data, latest: pd.DataFrame) -> str:
-    failing = latest[~latest["success"].astype(bool)] if len(latest) else latest
+def _failures_section(data: pages.Data, standing: pages.Standing) -> str:
+    failing = standing.failed
     failing = failing.assign(_o=failing["severity"].map(_SEVERITY_ORDER).fillna(9)).sort_values(
         ["_o", "suite", "expectation", "report_id"]
     )
@@ -158,7 +158,7 @@ def _failures_section(data: pages.Data, latest: pd.DataFrame) -> str:
         for r in failing.itertuples(index=False)
     ]
     table = pages._table(["check", "severity", "file", "table", "details", "cells"], rows, "failures")
-    empty = "" if rows else ("<p>Every result passed.</p>" if len(latest) else "<p>No validation results yet.</p>")
+    empty = "" if rows else ("<p>Every result passed.</p>" if standing.total else "<p>No validation results yet.</p>")
     return (
         f'<h2 id="failures">未通过的结果 · Failing results ({len(rows)})</h2>'
         f'<div id="failures-table">{table}{empty}</div>'
@@ -198,9 +198,9 @@ def _result_cell(counts: dict[tuple[str, str], tuple[int, int]], suite: str, rul
     return pages._td(f"{passed} / {evaluated}", f"num {cls}")
 
 
-def _suites_section(data: pages.Data, suites: dict[str, dict[str, Any]], latest: pd.DataFrame) -> str:
+def _suites_section(data: pages.Data, suites: dict[str, dict[str, Any]], standing: pages.Standing) -> str:
     counts = {
-        (r.suite, r.expectation): (int(r.evaluated), int(r.passed)) for r in _counts(latest).itertuples(index=False)
+        (r.suite, r.expectation): (int(r.evaluated), int(r.passed)) for r in _counts(standing).itertuples(index=False)
     }
     blocks = []
     for name, spec in sorted(suites.items()):

@@ -3,9 +3,18 @@
 GX's SQL datasource on DuckDB fails silently today (great_expectations #10738, #11579), so
 every suite runs on a pandas frame. Tables that could not be read are
 already quarantined (``stg_problems``) and are left out. Blank cells count as 0 in the equations (FORM.md).
+
+Every frame row belongs to one report and depends on nothing else of the batch, so a frame can
+be built for a part of the batch: ``scope``, a SQL query of the report_ids to include (the
+validator's chunk), or None for the whole batch. A report's rows are the same either way.
+With ``memo`` (a dict, one per scope), the pieces several frames share (a table's staged cells,
+its layout flags and sums) are read and computed once for all the suites, not once per frame.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -15,11 +24,26 @@ from pipeline.normalize import TABLE_COLUMNS, cell_kind
 from pipeline.quality.suites import not_printed_column
 
 
-def staging(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
-    """Staged cells of ``table`` that were read without problems."""
+def within(scope: str | None, column: str = "report_id") -> str:
+    """The SQL condition keeping the reports of ``scope`` (always true for the whole batch)."""
+    return "true" if scope is None else f"{column} IN ({scope})"
+
+
+def _memo(memo: dict[Any, Any] | None, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
+    """``make()``, once per ``key`` in ``memo`` (every time without one). Frames built from a
+    memoized piece never change it in place (they filter, join and assign into new frames)."""
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def staging(con: duckdb.DuckDBPyConnection, table: str, scope: str | None = None) -> pd.DataFrame:
+    """Staged cells of ``table`` that were read without problems (of the reports in ``scope``)."""
     return con.execute(
         f"SELECT * FROM stg_{table} s WHERE NOT EXISTS (SELECT 1 FROM stg_problems p "
-        "WHERE p.report_id = s.report_id AND p.table_name = ?)",
+        f"WHERE p.report_id = s.report_id AND p.table_name = ?) AND {within(scope, 's.report_id')}",
         [table],
     ).df()
 
@@ -49,8 +73,13 @@ def layouts(long: pd.DataFrame) -> pd.DataFrame:
     names = list(form.layout(set()))
     if long.empty:
         return pd.DataFrame(columns=names, index=pd.Index([], name="report_id"), dtype=bool)
-    printed = long.groupby("report_id")["row_code"].agg(frozenset)
-    return pd.DataFrame([form.layout(s) for s in printed], index=printed.index, columns=names)
+    printed: dict[str, set[str]] = {}  # plain Python: a pandas group per report cost seconds
+    for report_id, row_code in zip(long["report_id"].tolist(), long["row_code"].tolist(), strict=True):
+        printed.setdefault(report_id, set()).add(row_code)
+    index = sorted(printed)
+    return pd.DataFrame(
+        [form.layout(printed[r]) for r in index], index=pd.Index(index, name="report_id"), columns=names
+    )
 
 
 def _applying(eq: form.Equation, long: pd.DataFrame, flags: pd.DataFrame | None) -> pd.DataFrame:
@@ -63,7 +92,7 @@ def _applying(eq: form.Equation, long: pd.DataFrame, flags: pd.DataFrame | None)
     return long
 
 
-def sums(long: pd.DataFrame, table: str) -> pd.DataFrame:
+def sums(long: pd.DataFrame, table: str, flags: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per printed total cell of ``table`` and equation that sums its parts: whether
     the total holds a number, and the sum of its parts (blank parts count as 0).
 
@@ -73,7 +102,8 @@ def sums(long: pd.DataFrame, table: str) -> pd.DataFrame:
         "report_id", "table_name", "rule", "member", "template", "row_code", "col_code", "raw",
         "total_printed", "parts_sum",
     ]  # fmt: skip
-    flags = layouts(long) if table == "applications" else None
+    if flags is None and table == "applications":  # the layout flags of ``long``, unless given
+        flags = layouts(long)
     parts_list = []
     for eq in form.EQUATIONS:
         if eq.table != table or not eq.sums_parts:
@@ -106,13 +136,15 @@ def not_printed(sums_frame: pd.DataFrame) -> pd.DataFrame:
     return missing[["report_id", "row_code", "col_code"]].drop_duplicates()
 
 
-def _equation_frame(con: duckdb.DuckDBPyConnection, frame: str, template: str | None) -> pd.DataFrame:
+def _equation_frame(
+    con: duckdb.DuckDBPyConnection, frame: str, template: str | None, scope: str | None, memo: dict[Any, Any] | None
+) -> pd.DataFrame:
     """The wide frame of the equations of (``frame``, ``template``), with the layout flags their
     conditions read and, per equation, how many of its terms are totals not printed."""
     table, member_col, term_col, member_dim, term_dim = EQUATION_FRAMES[frame]
-    long = staging(con, table)
-    missing = not_printed(sums(long, table))
-    flags = layouts(long) if table == "applications" else None
+    long = _staged(con, table, scope, memo)
+    missing = _memo(memo, ("not_printed", table), lambda: not_printed(_sums(long, table, memo)))
+    flags = _layouts(long, table, memo)
     if template is not None:
         long = long[long["template"] == template]
     if term_dim == "outcome":
@@ -133,15 +165,34 @@ def _equation_frame(con: duckdb.DuckDBPyConnection, frame: str, template: str | 
     return wide
 
 
-def build(con: duckdb.DuckDBPyConnection, frame: str, template: str | None) -> pd.DataFrame:
-    """The named frame over every staged report (of ``template``, when given)."""
+def _staged(con: duckdb.DuckDBPyConnection, table: str, scope: str | None, memo: dict[Any, Any] | None) -> pd.DataFrame:
+    return _memo(memo, ("staging", table), lambda: staging(con, table, scope))
+
+
+def _layouts(long: pd.DataFrame, table: str, memo: dict[Any, Any] | None) -> pd.DataFrame | None:
+    return _memo(memo, ("layouts", table), lambda: layouts(long)) if table == "applications" else None
+
+
+def _sums(long: pd.DataFrame, table: str, memo: dict[Any, Any] | None) -> pd.DataFrame:
+    return _memo(memo, ("sums", table), lambda: sums(long, table, _layouts(long, table, memo)))
+
+
+def build(
+    con: duckdb.DuckDBPyConnection,
+    frame: str,
+    template: str | None,
+    scope: str | None = None,
+    memo: dict[Any, Any] | None = None,
+) -> pd.DataFrame:
+    """The named frame over every staged report in ``scope`` (of ``template``, when given)."""
     if frame in BEYOND_ONE_TABLE:
-        return BEYOND_ONE_TABLE[frame](con)
+        return BEYOND_ONE_TABLE[frame](con, scope)
     if frame == "cells":
         parts = []
         for table in TABLE_COLUMNS:
-            df = staging(con, table)
+            df = _staged(con, table, scope, memo)
             df = df[df["number"].notna()]
+            kinds = {c: cell_kind(table, c) for c in df["col_code"].unique()}
             parts.append(
                 pd.DataFrame(
                     {
@@ -152,23 +203,25 @@ def build(con: duckdb.DuckDBPyConnection, frame: str, template: str | None) -> p
                         "col_code": df["col_code"],
                         "number": df["number"].astype("float64"),
                         "number_text": df["number_text"],
-                        "kind": [cell_kind(table, c) for c in df["col_code"]],
+                        "kind": [kinds[c] for c in df["col_code"].tolist()],
                     }
                 )
             )
         return pd.concat(parts, ignore_index=True)
     if frame == "totals":
-        return pd.concat([sums(staging(con, t), t) for t in ("applications", "review_litigation")], ignore_index=True)
+        parts = [_sums(_staged(con, t, scope, memo), t, memo) for t in ("applications", "review_litigation")]
+        return pd.concat(parts, ignore_index=True)
     if frame in EQUATION_FRAMES:
-        return _equation_frame(con, frame, template)
+        return _equation_frame(con, frame, template, scope, memo)
     raise ValueError(f"unknown frame {frame!r}")
 
 
-def _report_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per parsed report of the batch, with its agency's kind."""
+def _report_frame(con: duckdb.DuckDBPyConnection, scope: str | None) -> pd.DataFrame:
+    """One row per parsed report of the batch (in ``scope``), with its agency's kind."""
     return con.execute(
         "SELECT r.report_id, r.agency_id, r.year, r.template, coalesce(a.kind, 'other') AS agency_kind "
-        "FROM stg_reports r LEFT JOIN dim_agency a USING (agency_id) WHERE r.status = 'staged' ORDER BY r.report_id"
+        "FROM stg_reports r LEFT JOIN dim_agency a USING (agency_id) "
+        f"WHERE r.status = 'staged' AND {within(scope, 'r.report_id')} ORDER BY r.report_id"
     ).df()
 
 
@@ -181,7 +234,7 @@ def _total(number: str = "number", column: str = "col_code") -> str:
     )
 
 
-def _totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _totals(con: duckdb.DuckDBPyConnection, scope: str | None) -> pd.DataFrame:
     """Per report (the index): the table numbers the narrative and plausibility checks compare
     with. Summed in DuckDB, so both frames get one small row per report instead of pulling
     three staging tables into pandas each. Tables that could not be read are left out, and so
@@ -190,7 +243,7 @@ def _totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     def read(table: str) -> str:
         return (
             f"stg_{table} s WHERE NOT EXISTS (SELECT 1 FROM stg_problems p "
-            f"WHERE p.report_id = s.report_id AND p.table_name = '{table}')"
+            f"WHERE p.report_id = s.report_id AND p.table_name = '{table}') AND {within(scope, 's.report_id')}"
         )
 
     def all_printed(condition: str) -> str:
@@ -222,16 +275,16 @@ def _totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def _narrative(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _narrative(con: duckdb.DuckDBPyConnection, scope: str | None) -> pd.DataFrame:
     """One row per narrative claim whose table was read: what the prose says, what the table says."""
     claims = con.execute(
         "SELECT report_id, claim, value, quote FROM narrative_claims "
-        "WHERE report_id IN (SELECT report_id FROM stg_reports) ORDER BY report_id, claim"
+        f"WHERE report_id IN (SELECT report_id FROM stg_reports) AND {within(scope)} ORDER BY report_id, claim"
     ).df()
     columns = ["report_id", "claim", "narrative_value", "table_value", "quote"]
     if claims.empty:
         return pd.DataFrame(columns=columns)
-    totals = _totals(con)
+    totals = _totals(con, scope)
     claims["narrative_value"] = claims["value"].astype("float64")
     claims["table_value"] = [
         totals.at[r, c] if r in totals.index and pd.notna(totals.at[r, c]) else float("nan")
@@ -240,9 +293,10 @@ def _narrative(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return claims[claims["table_value"].notna()][columns].reset_index(drop=True)
 
 
-def _plausibility(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per report: the fee amount, new applications, and the agency's earlier loaded years."""
-    reports = _report_frame(con)
+def _plausibility(con: duckdb.DuckDBPyConnection, scope: str | None) -> pd.DataFrame:
+    """Per report: the fee amount, new applications, and the agency's earlier loaded years
+    (the warehouse's, never the batch's: reports of the batch are not among them)."""
+    reports = _report_frame(con, scope)
     history = con.execute(
         f"""
         WITH received AS (
@@ -259,7 +313,7 @@ def _plausibility(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         .groupby("report_id")["n"]
         .agg(history_years="count", history_mean="mean")
     )
-    frame = reports.join(_totals(con)[["fee_amount", "applications_received"]], on="report_id").join(
+    frame = reports.join(_totals(con, scope)[["fee_amount", "applications_received"]], on="report_id").join(
         earlier, on="report_id"
     )
     frame["history_years"] = frame["history_years"].fillna(0).astype("int64")
@@ -269,29 +323,30 @@ def _plausibility(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame[[*columns, "history_years", "history_mean", "history_ratio"]]
 
 
-def _completeness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _completeness(con: duckdb.DuckDBPyConnection, scope: str | None) -> pd.DataFrame:
     """Per parsed report: whether each statutory table printed any cell at all."""
-    reports = _report_frame(con)[["report_id"]]
+    reports = _report_frame(con, scope)[["report_id"]]
     for table in TABLE_COLUMNS:
-        present = {r for (r,) in con.execute(f"SELECT DISTINCT report_id FROM stg_{table}").fetchall()}
+        query = f"SELECT DISTINCT report_id FROM stg_{table} WHERE {within(scope)}"
+        present = {r for (r,) in con.execute(query).fetchall()}
         reports[f"{table}_present"] = reports["report_id"].isin(present)
     return reports
 
 
-def _reading(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _reading(con: duckdb.DuckDBPyConnection, scope: str | None) -> pd.DataFrame:
     """Per parsed report and table: one row per note the reader made about it (the text in
     ``note``), or one row with no note."""
-    base = _report_frame(con)[["report_id"]].merge(pd.DataFrame({"table_name": list(form.TABLES)}), how="cross")
-    notes = con.execute("SELECT report_id, table_name, note_no, note FROM stg_reader_notes").df()
+    base = _report_frame(con, scope)[["report_id"]].merge(pd.DataFrame({"table_name": list(form.TABLES)}), how="cross")
+    notes = con.execute(f"SELECT report_id, table_name, note_no, note FROM stg_reader_notes WHERE {within(scope)}").df()
     frame = base.merge(notes, how="left", on=["report_id", "table_name"])
     frame["note_no"] = frame["note_no"].fillna(0).astype("int64")
     return frame
 
 
-def _identity(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _identity(con: duckdb.DuckDBPyConnection, scope: str | None) -> pd.DataFrame:
     """Per parsed report: why its agency name is the printed one (NULL when it is complete)."""
     return con.execute(
-        "SELECT report_id, agency_note FROM stg_reports WHERE status = 'staged' ORDER BY report_id"
+        f"SELECT report_id, agency_note FROM stg_reports WHERE status = 'staged' AND {within(scope)} ORDER BY report_id"
     ).df()
 
 

@@ -1,6 +1,7 @@
-"""Run every suite once over the staged batch and turn GX results into per-report verdicts.
+"""Run every suite over the staged batch and turn GX results into per-report verdicts.
 
-One validation per suite per batch (not per report): each failing row of a result names its
+One validation per suite and chunk of reports (``CHUNK_REPORTS``; never per report, and one per
+suite when the batch is one chunk): each failing row of a result names its
 report_id through ``unexpected_index_column_names``; a report absent from the failing rows
 passed. Every (expectation, report) pair becomes a ``dq_results`` row; a failing one names,
 in ``failed_cells``, the printed cells its failing rows are made of (JSON: table, row, col and
@@ -13,8 +14,10 @@ import json
 import logging
 import shutil
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +51,14 @@ class Validation:
     blocking: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     warnings: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     expectations_run: int = 0
+    results: int = 0  # dq_results rows made, also those handed to a sink
+    failed_results: int = 0
 
     def summary(self) -> dict[str, int]:
-        failed = [r for r in self.dq_rows if not r["success"]]
         return {
             "expectations_run": self.expectations_run,
-            "results": len(self.dq_rows),
-            "failed_results": len(failed),
+            "results": self.results,
+            "failed_results": self.failed_results,
             "reports_blocked": len({k[0] for k in self.blocking}),
         }
 
@@ -95,11 +99,29 @@ def _cell_detail(row: dict[str, Any], exp: dict[str, Any], where: str) -> str:
     )
 
 
-def run(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None = None) -> Validation:
-    """Validate the staged batch in ``con`` with every committed suite.
+# Reports validated at a time. Memory holds one chunk's frames, GX's metrics of them and its
+# results, never the batch's: every frame row belongs to one report (``frames``), so a report's
+# results do not depend on the chunk it is in. Each chunk is one GX validation run per suite.
+CHUNK_REPORTS = 500
+_CHUNK_TABLE = "validation_chunk"
+_CHUNK_SCOPE = f"SELECT report_id FROM {_CHUNK_TABLE}"
 
-    With ``docs_dir``, GX also renders its Data Docs site there (every suite, every
-    validation result of this batch, failing rows named by report_id).
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    docs_dir: Path | None = None,
+    chunk_reports: int | None = None,
+    sink: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> Validation:
+    """Validate the staged batch in ``con`` with every committed suite, ``chunk_reports``
+    reports at a time (in report_id order; default ``CHUNK_REPORTS``).
+
+    Each chunk's ``dq_results`` rows go to ``sink`` as they are made (the caller writes them,
+    so they never pile up: ``Validation.dq_rows`` stays empty), or, without a sink, into
+    ``Validation.dq_rows``. With ``docs_dir``, GX also renders its Data Docs site there (every
+    suite, every validation result of this batch, failing rows named by report_id; one page
+    per suite and chunk, named ``<suite>`` when the batch is one chunk).
     """
     import great_expectations as gx  # costs seconds: import only where validation runs
     from great_expectations.core.run_identifier import RunIdentifier
@@ -110,46 +132,79 @@ def run(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None = Non
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if docs_dir is not None:
         _add_docs_site(context, docs_dir)
-    source = context.data_sources.add_pandas("staging")
     outcome = Validation()
-    where_of = _cell_locations(con)
     gx_run = RunIdentifier(run_name=run_id, run_time=validated_at.replace(tzinfo=UTC))
-
-    for name, spec in load_suites().items():
-        meta = spec["meta"]
-        frame = frames.build(con, meta["frame"], meta["template"])
-        if frame.empty:
-            continue
-        for exp in spec["expectations"]:
-            for key in ("column_A", "column_B"):
-                expr = exp["kwargs"].get(key)
-                if expr and "+" in expr and expr not in frame:
-                    frame[expr] = frame.eval(expr)
-        suite = context.suites.add(gx.ExpectationSuite(**spec))
-        if len(suite.expectations) != len(spec["expectations"]):
-            raise RuntimeError(
-                f"suite {name}: {len(suite.expectations)} of {len(spec['expectations'])} expectations loaded"
+    specs = load_suites()
+    suites: dict[str, Any] = {}  # added to the context when a chunk first has rows for them
+    evaluated: set[tuple[str, str]] = set()
+    chunks = _chunks(con, chunk_reports or CHUNK_REPORTS)
+    for number, report_ids in enumerate(chunks, start=1):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_CHUNK_TABLE} AS SELECT unnest(?::VARCHAR[]) AS report_id", [report_ids]
+        )
+        # a data source per chunk: GX caches each batch and the metrics computed on it in the
+        # source's execution engine, which goes with the source
+        source = context.data_sources.add_pandas("staging")
+        where_of = _cell_locations(con, _CHUNK_SCOPE)
+        rows_before = len(outcome.dq_rows)
+        memo: dict[Any, Any] = {}  # the chunk's staged cells, layouts and sums, shared by its frames
+        for name, spec in specs.items():
+            meta = spec["meta"]
+            frame = frames.build(con, meta["frame"], meta["template"], _CHUNK_SCOPE, memo)
+            if frame.empty:
+                continue
+            for exp in spec["expectations"]:
+                for key in ("column_A", "column_B"):
+                    expr = exp["kwargs"].get(key)
+                    if expr and "+" in expr and expr not in frame:
+                        frame[expr] = frame.eval(expr)
+            if name not in suites:
+                suites[name] = suite = context.suites.add(gx.ExpectationSuite(**spec))
+                if len(suite.expectations) != len(spec["expectations"]):
+                    raise RuntimeError(
+                        f"suite {name}: {len(suite.expectations)} of {len(spec['expectations'])} expectations loaded"
+                    )
+            suite = suites[name]
+            asset = name if len(chunks) == 1 else f"{name}_chunk_{number:04d}_of_{len(chunks):04d}"
+            batch_definition = source.add_dataframe_asset(asset).add_batch_definition_whole_dataframe("batch")
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=asset, data=batch_definition, suite=suite)
             )
-        batch_definition = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("batch")
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
-        )
-        result = definition.run(
-            batch_parameters={"dataframe": frame},
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": meta["index"]},
-            run_id=gx_run,
-        )
-        outcome.expectations_run += len(result.results)
-        # GX returns results grouped by expectation type, not in the suite's order: pair each
-        # result with its expectation by id (zipping named a negative amount 'integer_count')
-        result_of = {res.expectation_config.id: res for res in result.results}
-        if len(result_of) != len(spec["expectations"]):
-            raise RuntimeError(f"suite {name}: {len(result_of)} results for {len(spec['expectations'])} expectations")
-        for e, exp in zip(suite.expectations, spec["expectations"], strict=True):
-            _record(outcome, name, exp, result_of[e.id], frame, meta, run_id, validated_at, where_of)
+            result = definition.run(
+                batch_parameters={"dataframe": frame},
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": meta["index"]},
+                run_id=gx_run,
+            )
+            context.validation_definitions.delete(asset)
+            # GX returns results grouped by expectation type, not in the suite's order: pair each
+            # result with its expectation by id (zipping named a negative amount 'integer_count')
+            result_of = {res.expectation_config.id: res for res in result.results}
+            if len(result_of) != len(spec["expectations"]):
+                raise RuntimeError(
+                    f"suite {name}: {len(result_of)} results for {len(spec['expectations'])} expectations"
+                )
+            rows = _Rows(frame, meta["index"])
+            for e, exp in zip(suite.expectations, spec["expectations"], strict=True):
+                evaluated.add((name, exp["meta"]["rule"]))
+                _record(outcome, name, exp, result_of[e.id], rows, meta, run_id, validated_at, where_of)
+        context.data_sources.delete("staging")
+        if sink is not None:
+            sink(outcome.dq_rows[rows_before:])
+            del outcome.dq_rows[rows_before:]
+    con.execute(f"DROP TABLE IF EXISTS {_CHUNK_TABLE}")
+    outcome.expectations_run = len(evaluated)
     if docs_dir is not None:
         context.build_data_docs(site_names=[DOCS_SITE])
     return outcome
+
+
+def _chunks(con: duckdb.DuckDBPyConnection, size: int) -> list[list[str]]:
+    """The batch's report_ids in order, ``size`` at a time: every report with a staged row of
+    any kind (its cells, notes, claims, or its ``stg_reports`` row). At least one chunk."""
+    sources = ["stg_reports", "stg_reader_notes", *(f"stg_{t}" for t in TABLE_COLUMNS)]
+    union = " UNION ".join(f"SELECT report_id FROM {t}" for t in sources)
+    ids = [r for (r,) in con.execute(f"SELECT report_id FROM ({union}) ORDER BY report_id").fetchall()]
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
 
 
 DOCS_SITE = "gongkai"
@@ -170,12 +225,31 @@ def _add_docs_site(context: Any, docs_dir: Path) -> None:
     )
 
 
+class _Rows:
+    """A validated frame and its rows by the suite's index columns (looked up once per frame, on
+    its first failing row, not once per failing expectation)."""
+
+    def __init__(self, frame: pd.DataFrame, index: list[str]) -> None:
+        self.frame, self.index = frame, index
+
+    @cached_property
+    def position(self) -> dict[tuple[Any, ...], int]:
+        columns = [self.frame[c].tolist() for c in self.index]
+        return {key: i for i, key in enumerate(zip(*columns, strict=True))}
+
+    @cached_property
+    def tables(self) -> list[tuple[str, str]]:
+        """(report_id, table_name) of a frame over several tables, sorted, once per frame."""
+        pairs = zip(self.frame["report_id"].tolist(), self.frame["table_name"].tolist(), strict=True)
+        return sorted(set(pairs))
+
+
 def _record(
     outcome: Validation,
     suite: str,
     exp: dict[str, Any],
     res: Any,
-    frame: pd.DataFrame,
+    rows: _Rows,
     meta: dict[str, Any],
     run_id: str,
     validated_at: datetime,
@@ -190,12 +264,10 @@ def _record(
     unexpected = res.result.get("unexpected_index_list") or []
     if not res.success and not unexpected:  # a failure that names no report would pass them all
         raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: failed without naming a failing row")
-    index = meta["index"]
-    # one lookup table per result, not a scan of the whole frame per failing row
-    position = {key: i for i, key in enumerate(zip(*(frame[c] for c in index), strict=True))} if unexpected else {}
+    index, frame = meta["index"], rows.frame
     for bad in unexpected:
         key = tuple(bad[c] for c in index)
-        row = frame.iloc[position[key]]
+        row = frame.iloc[rows.position[key]]
         if meta["frame"] == "cells":
             detail = _cell_detail(row.to_dict(), exp, where_of.get(key, "?"))
         elif meta["frame"] in _WARNING_DETAIL:
@@ -210,7 +282,7 @@ def _record(
         )
         cells[owner].extend(printed)
     if "table_name" in frame.columns:
-        pairs = sorted(set(zip(frame["report_id"], frame["table_name"], strict=True)))
+        pairs = rows.tables
     else:
         # only the reports the expectation applies to: a narrative that states nothing is not
         # checked, nor an equation whose every row is skipped (layout, totals not printed)
@@ -233,6 +305,8 @@ def _record(
                 "severity": severity,
             }
         )
+        outcome.results += 1
+        outcome.failed_results += bool(details)
         if details:
             target = outcome.blocking if severity == "critical" else outcome.warnings
             target[(report_id, table)].extend(details)
@@ -350,11 +424,13 @@ _WARNING_DETAIL = {
 }
 
 
-def _cell_locations(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str, str], str]:
+def _cell_locations(con: duckdb.DuckDBPyConnection, scope: str | None) -> dict[tuple[str, str, str, str], str]:
+    """(report_id, table, row, col) -> where the cell is printed, for the reports of ``scope``."""
     locations = {}
     for table in TABLE_COLUMNS:
         for report_id, row_code, col_code, where, page in con.execute(
-            f"SELECT report_id, row_code, col_code, source_where, source_page FROM stg_{table}"
+            "SELECT report_id, row_code, col_code, source_where, source_page "
+            f"FROM stg_{table} WHERE {frames.within(scope)}"
         ).fetchall():
             locations[(report_id, table, row_code, col_code)] = where if page is None else f"page {page}, {where}"
     return locations

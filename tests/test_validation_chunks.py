@@ -1,0 +1,87 @@
+"""Validation in chunks of reports gives what one validation of the whole batch gives.
+
+The validator runs the suites ``chunk_reports`` reports at a time so that memory holds one
+chunk (pipeline/quality/validate.py). Every frame row belongs to one report, so a report's
+results must not depend on the chunk it falls in: the same ``dq_results`` rows, the same
+blocking failures and warnings, the same verdicts of the gate. Checked on the gate cases (every
+kind of break, both templates, totals not printed, reader notes) and on the bundled samples
+(narrative claims, an implausible fee, a missing table, unreadable files), each batch cut into
+three chunks, against one chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import ingest, load, warehouse
+from pipeline.quality import validate
+from tests.conftest import RAW
+from tests.test_gate_below_reader import _BASE, FAST, _file, _read
+
+
+def _stage(tmp_path: Path, results: list[ingest.FileResult]) -> warehouse.Build:
+    build = warehouse.start_build(tmp_path / "gongkai.duckdb", "run-chunks")
+    ingest.stage(build, results, "run-chunks")
+    return build
+
+
+def _gate_cases(tmp_path: Path) -> list[ingest.FileResult]:
+    parsed = _read([*FAST, *_BASE.values()])
+    now = datetime.now(UTC).replace(tzinfo=None)
+    names = [_file(c) for c in FAST] + [f"{c.name}.txt" for c in _BASE.values()]
+    return [
+        ingest.FileResult(
+            ingest.RawFile(n, str(tmp_path / n), hashlib.sha256(n.encode()).hexdigest(), 1, now), parsed[n]
+        )
+        for n in names
+    ]
+
+
+def _samples(tmp_path: Path) -> list[ingest.FileResult]:
+    scan = ingest.scan(RAW, tmp_path / "none.duckdb")
+    return list(ingest.parse_files(scan.to_process, workers=1))
+
+
+def _validated(tmp_path: Path, results: list[ingest.FileResult], chunk: int, docs: Path | None = None):
+    """(the validation, its dq rows without the run's timestamp, the gate's reports rows)."""
+    build = _stage(tmp_path, results)
+    with warehouse.connect(build.path) as con:
+        written: list[dict] = []
+        outcome = validate.run(con, "run-chunks", docs_dir=docs, chunk_reports=chunk, sink=written.extend)
+        assert outcome.dq_rows == []  # handed to the sink, not kept
+        warehouse.insert_frame(con, "dq_results", pd.DataFrame(written))
+        load.load(con, "run-chunks")
+        verdicts = con.execute(
+            "SELECT source_file, status, reason, tables_loaded, tables_quarantined FROM reports ORDER BY source_file"
+        ).fetchall()
+    warehouse.discard(build)
+    rows = sorted(tuple((k, str(v)) for k, v in sorted(r.items()) if k != "validated_at") for r in written)
+    return outcome, rows, verdicts
+
+
+@pytest.mark.parametrize("batch", [_gate_cases, _samples], ids=["gate-cases", "samples"])
+def test_chunks_give_the_results_of_one_validation(tmp_path, batch):
+    results = batch(tmp_path)
+    reports = len({r.file.report_id for r in results})
+    small = -(-reports // 3)  # three chunks, the last one shorter
+
+    whole, whole_rows, whole_verdicts = _validated(tmp_path / "whole", results, chunk=reports)
+    docs = tmp_path / "docs"
+    cut, cut_rows, cut_verdicts = _validated(tmp_path / "cut", results, chunk=small, docs=docs)
+
+    assert cut_rows == whole_rows
+    assert cut.summary() == whole.summary()
+    assert cut.expectations_run == whole.expectations_run
+    assert {k: sorted(v) for k, v in cut.blocking.items()} == {k: sorted(v) for k, v in whole.blocking.items()}
+    assert {k: sorted(v) for k, v in cut.warnings.items()} == {k: sorted(v) for k, v in whole.warnings.items()}
+    assert cut_verdicts == whole_verdicts
+    assert whole.blocking and whole.warnings  # something to compare: failures of both severities
+    # really run per chunk: GX filed one validation result per suite and chunk
+    pages = [p.stem for p in (docs / "validations").rglob("*.html")]
+    assert {p.rsplit("_of_", 1)[-1] for p in pages} == {"0003"}
+    assert {p.split("_chunk_")[1][:4] for p in pages} == {"0001", "0002", "0003"}
