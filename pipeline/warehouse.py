@@ -104,7 +104,8 @@ def start_build(published: Path, run_id: str) -> Build:
     return Build(build, published, base, run_id)
 
 
-# DuckDB's buffer pool for the pipeline's own connections. Its default (80% of RAM) let the gate
+# DuckDB's buffer pool for the pipeline's own connections (the dashboard's read-only ones too).
+# Its default (80% of RAM) let the gate
 # of a 10,000-report batch hold some 900 MB of buffers; past this limit DuckDB spills sorts,
 # joins and aggregates to a temporary folder beside the file instead.
 MEMORY_LIMIT = "256MB"
@@ -113,8 +114,8 @@ MEMORY_LIMIT = "256MB"
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(str(path), read_only=read_only)
-    if not read_only:  # a setting of the database, not a connect option: other connections may be open
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    # a setting of the database, not a connect option: other connections to it may be open
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     try:
         yield con
     finally:
