@@ -105,9 +105,8 @@ def start_build(published: Path, run_id: str) -> Build:
 
 
 # DuckDB's buffer pool for the pipeline's own connections (the dashboard's read-only ones too).
-# Its default (80% of RAM) let the gate
-# of a 10,000-report batch hold some 900 MB of buffers; past this limit DuckDB spills sorts,
-# joins and aggregates to a temporary folder beside the file instead.
+# Its default (80% of RAM) let the gate of a 10,000-report batch hold some 900 MB of buffers;
+# past this limit DuckDB spills sorts, joins and aggregates to a temporary folder beside the file.
 MEMORY_LIMIT = "256MB"
 
 
