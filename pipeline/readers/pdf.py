@@ -183,15 +183,18 @@ def _width(word: _Word) -> float:
     return word.x1 - word.x0
 
 
+def _merged(a: _Word, b: _Word) -> _Word:
+    """One word of two: their texts in this order, the box around both."""
+    return _Word(a.text + b.text, min(a.x0, b.x0), max(a.x1, b.x1), min(a.top, b.top), max(a.bottom, b.bottom))
+
+
 def _touching(words: list[_Word]) -> list[_Word]:
     """A line's words with the ones that touch joined (a header cell's characters spaced
     out one by one: 自 然 人)."""
     out: list[_Word] = []
     for w in sorted(words, key=lambda w: w.x0):
-        last = out[-1] if out else None
-        if last and w.x0 - last.x1 <= 0.2 * (w.bottom - w.top):
-            top, bottom = min(last.top, w.top), max(last.bottom, w.bottom)
-            out[-1] = _Word(last.text + w.text, last.x0, max(last.x1, w.x1), top, bottom)
+        if out and w.x0 - out[-1].x1 <= 0.2 * (w.bottom - w.top):
+            out[-1] = _merged(out[-1], w)
         else:
             out.append(w)
     return out
@@ -211,9 +214,7 @@ def _header_cells(words: list[_Word]) -> list[_Word] | None:
         if not over:
             stacks.append(w)
         elif len(over) == 1:
-            s = stacks[over[0]]
-            top, bottom = min(s.top, w.top), max(s.bottom, w.bottom)
-            stacks[over[0]] = _Word(s.text + w.text, min(s.x0, w.x0), max(s.x1, w.x1), top, bottom)
+            stacks[over[0]] = _merged(stacks[over[0]], w)
     stacks.sort(key=lambda s: s.x0)
     if any(a.x1 > b.x0 for a, b in itertools.pairwise(stacks)):
         return None
@@ -367,6 +368,11 @@ def _continue_columns(
         columns_of[0] = before
 
 
+def _row_pitch(lines: list[_Line], block: list[int], default: float) -> float:
+    """The least distance between two consecutive value rows of a block: its rows' pitch."""
+    return min((lines[v].mid - lines[u].mid for u, v in itertools.pairwise(block)), default=default)
+
+
 def _join_sparse_rows(
     blocks: list[list[int]],
     columns_of: list[list[float]],
@@ -386,7 +392,7 @@ def _join_sparse_rows(
         block = blocks[b]
         if lines[block[0]].mid - 4 * pitch <= lines[i].mid <= lines[block[-1]].mid + 4 * pitch:
             return True
-        row_pitch = min((lines[v].mid - lines[u].mid for u, v in itertools.pairwise(block)), default=pitch)
+        row_pitch = _row_pitch(lines, block, pitch)
         between = range(i + 1, block[0]) if i < block[0] else range(block[-1] + 1, i)
         far = min(abs(lines[i].mid - lines[block[0]].mid), abs(lines[i].mid - lines[block[-1]].mid))
         return far <= 6 * row_pitch and _beside_rows(between, lines, trailing, columns_of[b], label_right_of[b])
@@ -541,7 +547,7 @@ def _unruled(lines: list[_Line], page: int, first_table: int, carry: dict) -> li
     carry["columns"] = columns_of[-1] if blocks else None
     owner: dict[int, tuple[int, int]] = {}  # line index -> (block, value line)
     for b, block in enumerate(blocks):
-        row_pitch = min((lines[v].mid - lines[u].mid for u, v in itertools.pairwise(block)), default=0.0)
+        row_pitch = _row_pitch(lines, block, 0.0)
         for i in range(block[0], block[-1] + 1):
             if values[i]:
                 owner[i] = (b, i)
