@@ -83,6 +83,24 @@ class Spec:
         勾稽关系 note): a line made only of these is a piece of a header, not of a row label."""
         return frozenset("".join(label.core for label in self.labels if label.kind == "header"))
 
+    def header_only(self, core: str) -> bool:
+        """Whether a text core is made only of the header's characters (and is not empty)."""
+        return bool(core) and set(core) <= self.header_chars
+
+    @functools.cached_property
+    def short_rows_alone(self) -> frozenset[str]:
+        """Short row labels (two characters or fewer) as a line printing nothing else gives them
+        (``_numbered``): with the form's numbering ('3.其他', '(七)总计'), and bare only where no
+        header prints them (规章; a bare 其他 or 总计 may be a header word)."""
+        headers = {label.core for label in self.labels if label.kind == "header"}
+        return frozenset(
+            _numbered(label.printed)
+            for label in self.labels
+            if label.kind == "row"
+            and len(label.core) <= lab.SHORT
+            and (_numbered(label.printed) != label.core or label.core not in headers)
+        )
+
     @functools.cached_property
     def widest(self) -> int:
         """The most columns any of the table's rows has."""
@@ -350,11 +368,7 @@ def _without_repeated_header(buffer: list[Piece], piece: Piece, spec: Spec) -> l
     characters, are left out."""
     if piece.page is None or not any(p.page is not None and p.page < piece.page for p in buffer):
         return buffer
-    return [
-        p
-        for p in buffer
-        if not (p.page == piece.page and lab.text_core(p.text) and set(lab.text_core(p.text)) <= spec.header_chars)
-    ]
+    return [p for p in buffer if not (p.page == piece.page and spec.header_only(lab.text_core(p.text)))]
 
 
 def _set_header(state: _State, header: dict[str, int], width: int, continued: bool) -> None:
@@ -414,25 +428,17 @@ def _fresh_rows(
 
 
 def _numbered(text: str) -> str:
-    return normalize(text).replace("、", ".").replace("．", ".")
+    """A label as matched with its numbering: normalized (NFKC makes '．' a '.'), '、' as '.'."""
+    return normalize(text).replace("、", ".")
 
 
 def _numbered_short_lines(buffer: list[Piece], spec: Spec) -> frozenset[int]:
     """Where, in the core of the buffer's joined text, a line starts that is nothing but a short
-    row label printed whole (a blank row '3.其他', '（七）总计' or '规章' printed alone). A bare
-    '其他' or '总计' may be a header word or a wrapped label's tail, so those count only with the
-    form's numbering; a short label no header prints (规章) counts alone on its line."""
-    headers = {label.core for label in spec.labels if label.kind == "header"}
-    shorts = {
-        _numbered(label.printed)
-        for label in spec.labels
-        if label.kind == "row"
-        and len(label.core) <= lab.SHORT
-        and (_numbered(label.printed) != label.core or label.core not in headers)
-    }
+    row label printed whole (a blank row '3.其他', '（七）总计' or '规章' printed alone; which
+    count: ``Spec.short_rows_alone``)."""
     out, text = set(), ""
     for piece in buffer:
-        if piece.text and _numbered(piece.text) in shorts:
+        if piece.text and _numbered(piece.text) in spec.short_rows_alone:
             out.add(len(lab.text_core(text)))
         text += piece.text
     return frozenset(out)
@@ -499,7 +505,7 @@ def _repeated_header_line(piece: Piece, page: int | None, spec: Spec) -> bool:
     if page is None or piece.page is None or piece.page <= page or any(t.text for t in piece.values):
         return False
     core = lab.text_core(piece.text)
-    return not core or set(core) <= spec.header_chars
+    return not core or spec.header_only(core)
 
 
 def _continues(buffer: list[Piece], piece: Piece, following: str, occ: lab.Occurrence, spec: Spec) -> bool:
