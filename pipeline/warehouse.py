@@ -206,28 +206,31 @@ def remove_stale_builds(published: Path, keep_runs: Iterable[str] = ()) -> list[
     if not published.parent.exists():
         return removed
     builds = {p.name.split(".duckdb")[0].removesuffix(".owner") for p in published.parent.glob(f"{prefix}*")}
+
+    def alive(run_id: str) -> bool:
+        """A run in progress, or one whose build's owner lock this or another process holds."""
+        build = published.with_name(f"{prefix}{run_id}.duckdb")
+        return run_id in keep or build in _OWNED or _owner_alive(_owner_path(build))
+
     for name in sorted(builds):
-        build = published.with_name(name + ".duckdb")
-        if name.removeprefix(prefix) in keep or build in _OWNED or _owner_alive(_owner_path(build)):
+        if alive(name.removeprefix(prefix)):
             continue
+        build = published.with_name(name + ".duckdb")
         for leftover in (build, build.with_name(build.name + ".wal"), _owner_path(build)):
             if leftover.exists():
                 leftover.unlink()
                 removed.append(leftover)
     root = shards.staging_root(published)
     for run_dir in sorted(root.iterdir()) if root.is_dir() else []:
-        build = published.with_name(f"{prefix}{run_dir.name}.duckdb")
-        if run_dir.name not in keep and build not in _OWNED and not _owner_alive(_owner_path(build)):
+        if not alive(run_dir.name):
             shards.remove(published, run_dir.name)
             removed.append(run_dir)
     dirs = batches.batch_dirs(published)
     known = (batches.known_batches(published) or set()) if dirs else set()
     for batch_dir in dirs:
-        build = published.with_name(f"{prefix}{batch_dir.name}.duckdb")
-        if batch_dir.name in known or batch_dir.name in keep or build in _OWNED or _owner_alive(_owner_path(build)):
-            continue
-        batches.remove_batch(published, batch_dir.name)
-        removed.append(batch_dir)
+        if batch_dir.name not in known and not alive(batch_dir.name):
+            batches.remove_batch(published, batch_dir.name)
+            removed.append(batch_dir)
     return removed
 
 
