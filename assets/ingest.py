@@ -226,8 +226,6 @@ def statutory_arithmetic(
 ) -> dg.AssetCheckResult:
     """Blocking failures quarantine tables; warnings (narrative, plausibility, missing
     tables) are recorded only. The metadata names the worst offenders and links the docs."""
-    import pandas as pd
-
     from pipeline import dashboard
     from pipeline.quality import validate
 
@@ -236,7 +234,7 @@ def statutory_arithmetic(
     with warehouse.connect(staged_reports.build.path) as con:
 
         def write(rows: list[dict]) -> None:  # each chunk's results as they come: memory holds one chunk's
-            warehouse.insert_frame(con, "dq_results", pd.DataFrame(rows))
+            warehouse.record_results(con, rows)
 
         outcome = validate.run(con, staged_reports.run_id, docs_dir=docs_dir, sink=write)
         names = dict(con.execute("SELECT report_id, source_file FROM stg_reports").fetchall())
@@ -272,7 +270,7 @@ def statutory_arithmetic(
     description="The published DuckDB warehouse: facts of tables that passed, quarantine, reports, dq_results.",
 )
 def warehouse_tables(
-    context: dg.AssetExecutionContext, writer: WarehouseWriter, staged_reports: StagedBatch
+    context: dg.AssetExecutionContext, settings: GongkaiSettings, writer: WarehouseWriter, staged_reports: StagedBatch
 ):  # -> load.LoadSummary
     """Gate the staged batch into this run's batch files and publish the catalog that names them
     (``pipeline.batches``); returns the gate's ``LoadSummary``."""
@@ -291,7 +289,7 @@ def warehouse_tables(
                 ).fetchall()
             )
         t1, cpu1 = time.perf_counter(), cpu_seconds()
-        warehouse.publish(batch.build)
+        collected = warehouse.publish(batch.build, settings.keep_retired)
     except BaseException:
         warehouse.discard(batch.build)
         raise
@@ -301,6 +299,7 @@ def warehouse_tables(
             "gate_s": round(t1 - t0, 3),
             "publish_s": round(time.perf_counter() - t1, 3),
             "batch_cells": dg.MetadataValue.json(cells),
+            "retired_batch_files_deleted": len(collected),
             "gate_cpu_s": round(cpu1 - cpu0, 3),
             "publish_cpu_s": round(cpu_seconds() - cpu1, 3),
             "peak_rss_mb": peak_rss_mb(),

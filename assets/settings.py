@@ -3,6 +3,7 @@ the sensor), and the right to write the warehouse (``WarehouseWriter``, held by 
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -10,6 +11,8 @@ from pydantic import PrivateAttr
 
 from pipeline import warehouse
 from pipeline.limits import DEFAULT_LIMITS, Limits
+
+_KEEP_RETIRED_DAYS = warehouse.KEEP_RETIRED / timedelta(days=1)  # the class's `warehouse` is a path
 
 
 class GongkaiSettings(dg.ConfigurableResource):
@@ -22,6 +25,9 @@ class GongkaiSettings(dg.ConfigurableResource):
     # Files per parse shard (assets.ingest.parse_shard: one Dagster step each, run side by side by
     # the multiprocess or a cluster executor); 0 = one shard, the whole batch.
     shard_files: int = 0
+    # Days a batch file that stopped counting is kept before it is deleted (pipeline.batches.collect):
+    # an analyst may still be reading an older catalog that names it.
+    keep_retired_days: float = _KEEP_RETIRED_DAYS
     rehash: bool = False  # hash every file, even those whose path, size and mtime the warehouse knows
     # A descriptor on `gongkai ingest`'s own stderr, taken before Dagster captures step output
     # (which would hide a terminal from the step): parse progress is shown there; -1: run log only.
@@ -45,6 +51,10 @@ class GongkaiSettings(dg.ConfigurableResource):
             unpacked_mb=self.max_docx_unpacked_mb,
             pdf_pages=self.max_pdf_pages,
         )
+
+    @property
+    def keep_retired(self) -> timedelta:
+        return timedelta(days=self.keep_retired_days)
 
     @property
     def raw_path(self) -> Path:

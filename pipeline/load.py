@@ -28,7 +28,7 @@ import pandas as pd
 from pipeline import agencies, batches, form
 from pipeline.file_rows import FILE_COLUMNS
 from pipeline.normalize import NUMBER_SQL, TABLE_COLUMNS
-from pipeline.warehouse import OVERRIDES_KEY, insert_frame, write_state
+from pipeline.warehouse import OVERRIDES_KEY, insert_frame, record_results, write_state
 
 log = logging.getLogger(__name__)
 
@@ -417,25 +417,22 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
             "WHERE reports.report_id = c.report_id AND reports.status IN ('loaded', 'partial')"
         )
         con.unregister("conflicts")
-        insert_frame(
+        record_results(
             con,
-            "dq_results",
-            pd.DataFrame(
-                [
-                    {
-                        "run_id": run_id,
-                        "validated_at": now,
-                        "suite": DUPLICATES_SUITE,
-                        "expectation": DUPLICATES_RULE,
-                        "report_id": report_id,
-                        "success": False,
-                        "details": message,
-                        "table_name": None,
-                        "severity": "warning",
-                    }
-                    for report_id, message in conflicts
-                ]
-            ),
+            [
+                {
+                    "run_id": run_id,
+                    "validated_at": now,
+                    "suite": DUPLICATES_SUITE,
+                    "expectation": DUPLICATES_RULE,
+                    "report_id": report_id,
+                    "success": False,
+                    "details": message,
+                    "table_name": None,
+                    "severity": "warning",
+                }
+                for report_id, message in conflicts
+            ],
         )
 
 
@@ -646,5 +643,5 @@ def check_continuity(con: duckdb.DuckDBPyConnection, agency_ids: set[str], run_i
         )
         if details:
             notes.append((source_file, "warning", f"cross-year continuity (not blocking): {details}"))
-    insert_frame(con, "dq_results", pd.DataFrame(rows))
+    record_results(con, rows)
     return notes

@@ -14,8 +14,6 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline import form, ingest, load, warehouse
 from pipeline.parse import ParsedReport, TableRead
 
@@ -95,7 +93,7 @@ def show_file(path: Path) -> int:
         ingest.stage(build, [result], run_id)
         with warehouse.connect(build.path) as con:
             outcome = validate.run(con, run_id)
-            warehouse.insert_frame(con, "dq_results", pd.DataFrame(outcome.dq_rows))
+            warehouse.record_results(con, outcome.dq_rows)
             decided = load.verdict(raw.report_id, load.table_reasons(con, run_id))
     words = load.rule_explanations()
     for row in outcome.dq_rows:

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -121,8 +122,15 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
-def publish(build: Build) -> None:
-    """Atomically swap the build file in as the published warehouse."""
+# How long a batch file that stopped counting is kept (``batches.collect``): an analyst who opened
+# an older catalog before it was replaced may still read it. ``GongkaiSettings.keep_retired_days``.
+KEEP_RETIRED = timedelta(days=7)
+
+
+def publish(build: Build, keep_retired: timedelta = KEEP_RETIRED) -> list[Path]:
+    """Atomically swap the build file in as the published warehouse. Before the swap, the run's
+    check results become its batch file (``batches.seal``) and the batch files retired at least
+    ``keep_retired`` ago are deleted (``batches.collect``); returns those."""
     lock_path = build.published.with_name(f".{build.published.stem}.lock")
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -133,8 +141,48 @@ def publish(build: Build) -> None:
                 f"{build.published} was published by another run while this one was building; "
                 "nothing was published by this run: run the ingest again"
             )
+        with connect(build.path) as con:
+            batches.seal(con, build.run_id)
+            collected = batches.collect(con, build.published, keep_retired)
         os.replace(build.path, build.published)
     _disown(build.path)
+    return collected
+
+
+@dataclass(frozen=True)
+class Compacted:
+    """What ``compact`` did: its batch, table -> (files before, rows) rewritten, files deleted."""
+
+    batch: str
+    tables: dict[str, tuple[int, int]]
+    collected: list[Path]
+
+
+def compact(
+    published: Path,
+    min_files: int = 2,
+    keep_retired: timedelta = KEEP_RETIRED,
+    on_wait: Callable[[str], None] | None = None,
+) -> Compacted:
+    """``gongkai compact``: rewrite the counted rows of every table read from ``min_files`` batch
+    files or more into one file each (``batches.compact``) and publish the catalog that reads
+    them, as a run does: holding the writer lock, in a build swapped in atomically. A reader of
+    the catalog before keeps reading the old files, which age out through ``batches.collect``
+    (the files already due go now)."""
+    if not published.exists():
+        raise FileNotFoundError(f"no warehouse at {published}")
+    run_id = f"compact-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}"
+    with writer_lock(published, on_wait):
+        build = start_build(published, run_id)
+        try:
+            with connect(build.path) as con:
+                tables = batches.compact(con, run_id, min_files)
+                batches.refresh_views(con)
+            collected = publish(build, keep_retired)
+        except BaseException:
+            discard(build)
+            raise
+    return Compacted(run_id, tables, collected)
 
 
 def writer_lock_path(published: Path) -> Path:
@@ -403,3 +451,12 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM insert_frame")
     finally:
         con.unregister("insert_frame")
+
+
+def record_results(con: duckdb.DuckDBPyConnection, rows: list[dict] | pd.DataFrame) -> None:
+    """This run's ``dq_results`` rows (the check's and the gate's), into the build's pending table:
+    the ``dq_results`` view reads them with the history, and they become the run's batch file when
+    it publishes (``batches.seal``)."""
+    import pandas as pd
+
+    insert_frame(con, batches.DQ_PENDING, rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows))

@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from pipeline import form, ingest, load, warehouse
 from pipeline.parse.model import Cell, ParsedReport, TableRead
@@ -122,7 +121,7 @@ def run_parsed(tmp_path: Path, reports: dict[str, ParsedReport]) -> Path:
     ingest.stage(build, results, run_id)
     with warehouse.connect(build.path) as con:
         outcome = validate.run(con, run_id)
-        warehouse.insert_frame(con, "dq_results", pd.DataFrame(outcome.dq_rows))
+        warehouse.record_results(con, outcome.dq_rows)
         load.load(con, run_id)
     warehouse.publish(build)
     return published

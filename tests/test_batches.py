@@ -65,9 +65,12 @@ def test_the_cells_are_in_batch_files_and_the_warehouse_file_holds_views(loaded)
     raw, published = loaded
     with duckdb.connect(str(published), read_only=True) as con:
         kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())
-        assert {t: kinds[t] for t in batches.CELL_TABLES} == dict.fromkeys(batches.CELL_TABLES, "VIEW")
+        views = (*batches.CELL_TABLES, batches.DQ_RESULTS)
+        assert {t: kinds[t] for t in views} == dict.fromkeys(views, "VIEW")
+        assert batches.DQ_PENDING not in kinds  # the run's results are its batch file once published
         (batch,) = {b for (b,) in con.execute("SELECT batch FROM batch_files").fetchall()}
         assert con.execute("SELECT table_name, cells FROM batch_files ORDER BY 1").fetchall() == [
+            ("dq_results", 136),
             ("fact_applications", 875),
             ("fact_proactive_disclosure", 40),
             ("fact_review_litigation", 75),
@@ -76,6 +79,7 @@ def test_the_cells_are_in_batch_files_and_the_warehouse_file_holds_views(loaded)
         assert con.execute(LICENSES, [_report_id(raw / SEED4)]).fetchall() == [(Decimal("319"),)]
     folder = batches.root_for(published) / batch
     assert sorted(p.name for p in folder.iterdir()) == [
+        "dq_results.parquet",
         "fact_applications.parquet",
         "fact_proactive_disclosure.parquet",
         "fact_review_litigation.parquet",
@@ -148,14 +152,17 @@ def test_rerunning_on_unchanged_files_writes_nothing(loaded):
 _KILL_AT_PUBLISH = """
 import os, signal, sys
 from pathlib import Path
-from pipeline import warehouse
+from pipeline import batches
 from pipeline.cli import run_ingest
 
-def killed(build):  # the batch files are written, the catalog not yet swapped in
-    print(build.run_id, flush=True)
+seal = batches.seal
+
+def killed(con, run_id):  # every batch file is written (the results last), the catalog not yet swapped in
+    seal(con, run_id)
+    print(run_id, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 
-warehouse.publish = killed
+batches.seal = killed
 run_ingest(Path(sys.argv[1]), Path(sys.argv[2]), workers=1, ephemeral=True)
 """
 
@@ -173,6 +180,7 @@ def test_a_run_killed_between_its_batch_files_and_the_swap_leaves_the_published_
     killed_run = child.stdout.strip()
     orphan = batches.root_for(published) / killed_run
     assert sorted(p.name for p in orphan.iterdir()) == [
+        "dq_results.parquet",
         "fact_applications.parquet",
         "fact_proactive_disclosure.parquet",
         "fact_review_litigation.parquet",
@@ -208,10 +216,23 @@ def test_a_live_runs_batch_is_kept_and_an_orphan_batch_removed(tmp_path):
     assert batches.batch_dirs(published) == []
 
 
+# dq_results as warehouse/schema.sql created it before it became history files (its contract)
+_OLD_DQ_RESULTS = """
+CREATE TABLE dq_results (
+    run_id VARCHAR NOT NULL, validated_at TIMESTAMP NOT NULL, suite VARCHAR NOT NULL, expectation VARCHAR NOT NULL,
+    report_id VARCHAR, success BOOLEAN NOT NULL, details VARCHAR, table_name VARCHAR, severity VARCHAR
+);
+ALTER TABLE dq_results ADD COLUMN IF NOT EXISTS failed_cells VARCHAR;
+"""
+
+
 def test_a_warehouse_from_before_batch_files_keeps_every_row(loaded, tmp_path):
-    """Its cell tables become one batch file each, and the views give back the same rows."""
+    """Its cell tables and its dq_results table become one batch file each, and the views give
+    back the same rows: every column, the run's own too, in the same types; the results in their order."""
     _, published = loaded
     expected = warehouse_rows(published)
+    with duckdb.connect(str(published), read_only=True) as con:
+        results = con.execute("FROM dq_results").fetchall()
     old = tmp_path / "old" / "g.duckdb"
     old.parent.mkdir()
     with duckdb.connect(str(old)) as con:  # the same warehouse as the layout before stored it
@@ -222,12 +243,21 @@ def test_a_warehouse_from_before_batch_files_keeps_every_row(loaded, tmp_path):
             con.execute(f"CREATE TABLE {table} AS FROM new.{table}")
         for table in batches.CELL_TABLES:
             con.execute(f"CREATE TABLE {table} AS FROM new.{table}")
+        con.execute(_OLD_DQ_RESULTS)
+        con.execute("INSERT INTO dq_results FROM new.dq_results")
+        old_types = con.execute("SELECT column_name, column_type FROM (DESCRIBE dq_results)").fetchall()
     build = warehouse.start_build(old, "first-run-after")
     warehouse.publish(build)
     assert warehouse_rows(old) == expected
     with duckdb.connect(str(old), read_only=True) as con:
         assert con.execute("SELECT DISTINCT batch FROM batch_files").fetchall() == [(batches.MIGRATED,)]
+        assert con.execute("FROM dq_results").fetchall() == results  # row for row, in order
+        assert con.execute("SELECT column_name, column_type FROM (DESCRIBE dq_results)").fetchall() == old_types
+        assert con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'dq_results'"
+        ).fetchall() == [("VIEW",)]
     assert os.listdir(batches.root_for(old)) == [batches.MIGRATED]
+    assert "dq_results.parquet" in os.listdir(batches.root_for(old) / batches.MIGRATED)
 
 
 def test_a_discarded_build_never_removes_a_published_batch(tmp_path):

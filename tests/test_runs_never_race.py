@@ -143,7 +143,7 @@ def test_publishing_an_unvalidated_batch_is_refused(tmp_path):
     build = _staged(tmp_path, "run-b")
     with warehouse.connect(build.path) as con:
         con.execute(
-            "INSERT INTO dq_results (run_id, validated_at, suite, expectation, report_id, success) "
+            "INSERT INTO dq_results_pending (run_id, validated_at, suite, expectation, report_id, success) "
             "SELECT 'run-a', now(), 'cells', 'non_negative_count', report_id, true FROM stg_reports"
         )
         with pytest.raises(

@@ -15,7 +15,6 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from pipeline import ingest, load, warehouse
@@ -54,7 +53,7 @@ def _validated(tmp_path: Path, results: list[ingest.FileResult], chunk: int, doc
         written: list[dict] = []
         outcome = validate.run(con, "run-chunks", docs_dir=docs, chunk_reports=chunk, sink=written.extend)
         assert outcome.dq_rows == []  # handed to the sink, not kept
-        warehouse.insert_frame(con, "dq_results", pd.DataFrame(written))
+        warehouse.record_results(con, written)
         load.load(con, "run-chunks")
         verdicts = con.execute(
             "SELECT source_file, status, reason, tables_loaded, tables_quarantined FROM reports ORDER BY source_file"

@@ -103,21 +103,10 @@ CREATE TABLE IF NOT EXISTS dim_result (
 -- tables that failed a blocking check or could not be read, plus `reason`; numbers are DECIMAL
 -- there: a quarantined count may be what made it fail (1.5, -1).
 
--- One row per expectation and report validated in a run (success true or false).
-CREATE TABLE IF NOT EXISTS dq_results (
-    run_id       VARCHAR NOT NULL,
-    validated_at TIMESTAMP NOT NULL,
-    suite        VARCHAR NOT NULL,
-    expectation  VARCHAR NOT NULL,   -- rule name from the suite (column_balance, non_negative_count, ...)
-    report_id    VARCHAR,
-    success      BOOLEAN NOT NULL,
-    details      VARCHAR,
-    table_name   VARCHAR,
-    severity     VARCHAR              -- critical (blocks the table) | warning
-);
--- Additive: the printed cells a failing result is made of, as the gate judged them (JSON list of
--- {"table", "row", "col", "why"}; NULL when it passed or names no cell). The dashboard highlights these.
-ALTER TABLE dq_results ADD COLUMN IF NOT EXISTS failed_cells VARCHAR;
+-- dq_results (one row per expectation and report validated in a run, success true or false) is
+-- a view over the runs' Parquet files too (gongkai.batches/<run id>/dq_results.parquet), history
+-- that is only ever appended to; its columns and types are in pipeline/batches.py (DQ_COLUMNS).
+-- A run's own results wait in its build's dq_results_pending until it publishes.
 
 -- Numbers the narrative states about the tables (pipeline/parse/narrative.py), per report;
 -- the 'narrative' suite compares them with the tables (warnings, never blocking).
