@@ -154,7 +154,8 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _utcnow() -> datetime:
+def utcnow() -> datetime:
+    """The clock of ``retired_at`` and ``collect`` (naive UTC, as every timestamp of the warehouse)."""
     return datetime.now(UTC).replace(tzinfo=None)
 
 
@@ -176,7 +177,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "UPDATE batch_files f SET retired_at = ? WHERE retired_at IS NULL AND list_contains(?, table_name) "
         "AND NOT EXISTS (SELECT 1 FROM batch_index i WHERE i.table_name = f.table_name AND i.batch = f.batch)",
-        [_utcnow(), list(CELL_TABLES)],
+        [utcnow(), list(CELL_TABLES)],
     )
     live = con.execute(
         "SELECT table_name, path FROM batch_files WHERE retired_at IS NULL ORDER BY table_name, written_at, batch"
@@ -279,21 +280,28 @@ def compact(con: duckdb.DuckDBPyConnection, batch: str, min_files: int = 2) -> d
         rows = append(con, table, f"SELECT * FROM {table}", batch)
         con.execute(
             "UPDATE batch_files SET retired_at = ? WHERE table_name = ? AND retired_at IS NULL AND batch <> ?",
-            [_utcnow(), table, batch],
+            [utcnow(), table, batch],
         )
         done[table] = (files, rows)
     return done
 
 
 def collect(
-    con: duckdb.DuckDBPyConnection, published: Path, keep: timedelta, now: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    published: Path,
+    keep: timedelta,
+    now: datetime | None = None,
+    since: datetime | None = None,
 ) -> list[Path]:
     """Delete the batch files that stopped counting at least ``keep`` ago (``retired_at``), and
     their ``batch_files`` rows; returns the files deleted. A reader who opened an older catalog
-    may still read a retired file, hence the grace period; a file the published catalog
-    ``published`` reads (or this build's index names) is never deleted, whatever its age. A
-    batch folder left empty goes too. Call it in a build holding the writer lock."""
-    cutoff = (now or _utcnow()) - keep
+    may still read a retired file, hence the grace period. Never deleted, whatever its age and
+    ``keep``: a file the published catalog ``published`` reads, one this build's index names, one
+    retired since ``since`` (the build's start: the published catalog reads it). A batch folder
+    left empty goes too. Call it in a build holding the writer lock."""
+    cutoff = (now or utcnow()) - keep
+    if since is not None:
+        cutoff = min(cutoff, since - timedelta(microseconds=1))
     due = con.execute(
         "SELECT table_name, batch, path FROM batch_files WHERE retired_at IS NOT NULL AND retired_at <= ? "
         "AND NOT EXISTS (SELECT 1 FROM batch_index i WHERE i.table_name = batch_files.table_name "

@@ -1,4 +1,4 @@
-"""`gongkai` command line: ingest (runs the Dagster job in-process), show, suites, dev."""
+"""`gongkai` command line: ingest (runs the Dagster job in-process), show, export, compact, suites, dev."""
 
 from __future__ import annotations
 
@@ -78,11 +78,13 @@ def run_ingest(
     ephemeral: bool = False,
     rehash: bool = False,
     progress: bool = False,
+    keep_retired_days: float | None = None,
 ):
     """Execute the `ingest` job in-process; returns (LoadSummary or NothingLoaded, the scan, seconds).
 
     ``progress`` shows parse progress on stderr (a bar when it is a terminal); ``rehash``
-    hashes every file (``ingest.scan``)."""
+    hashes every file (``ingest.scan``); ``keep_retired_days``: how long a batch file that stopped
+    counting is kept (``GongkaiSettings.keep_retired_days``, default 7)."""
     from dagster import DagsterInstance
 
     from assets.definitions import make_definitions
@@ -90,8 +92,14 @@ def run_ingest(
     from assets.settings import GongkaiSettings
 
     progress_fd = _stderr_fd() if progress else -1
+    keep = {} if keep_retired_days is None else {"keep_retired_days": keep_retired_days}
     settings = GongkaiSettings(
-        raw_dir=str(raw_dir), warehouse=str(warehouse_path), workers=workers, rehash=rehash, progress_fd=progress_fd
+        raw_dir=str(raw_dir),
+        warehouse=str(warehouse_path),
+        workers=workers,
+        rehash=rehash,
+        progress_fd=progress_fd,
+        **keep,
     )
     job = make_definitions(settings).resolve_job_def("ingest")
     instance = DagsterInstance.ephemeral() if ephemeral else _local_instance()
@@ -135,7 +143,12 @@ def _empty_folder(raw_dir: Path) -> str:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     summary, scan, seconds = run_ingest(
-        Path(args.raw_dir), Path(args.warehouse), args.workers, rehash=args.rehash, progress=not args.quiet
+        Path(args.raw_dir),
+        Path(args.warehouse),
+        args.workers,
+        rehash=args.rehash,
+        progress=not args.quiet,
+        keep_retired_days=args.keep_retired_days,
     )
     seen = len(scan.to_process) + len(scan.unchanged)
     raw_dir, warehouse_path = Path(args.raw_dir).resolve(), Path(args.warehouse).resolve()
@@ -230,6 +243,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compact(args: argparse.Namespace) -> int:
+    """Rewrite many small batch files into one per table and delete the retired files past their
+    grace period (pipeline/warehouse.py ``compact``)."""
+    from datetime import timedelta
+
+    from pipeline import warehouse
+
+    published = Path(args.warehouse).resolve()
+    if not published.exists():
+        print(f"gongkai compact: no warehouse at {published}", file=sys.stderr)
+        return 1
+    keep = warehouse.KEEP_RETIRED if args.keep_retired_days is None else timedelta(days=args.keep_retired_days)
+    done = warehouse.compact(
+        published,
+        min_files=args.min_files,
+        keep_retired=keep,
+        on_wait=lambda message: print(f"gongkai compact: {message}", file=sys.stderr),
+    )
+    if not done.tables:
+        print(f"gongkai compact: no table is read from {args.min_files} batch files or more: nothing rewritten")
+    for table, (files, rows) in done.tables.items():
+        print(f"  {table:<32} {files:>6} files -> 1  ({rows} rows, batch {done.batch})")
+    print(
+        f"gongkai compact: {len(done.collected)} retired batch files deleted "
+        f"(kept: those retired less than {keep / timedelta(days=1):g} days ago)"
+    )
+    return 0
+
+
 def cmd_suites(args: argparse.Namespace) -> int:
     from pipeline.quality.suites import write_suites
 
@@ -251,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         help="hash every file: also notice a file whose content changed with its size and mtime kept",
     )
     p.add_argument("--quiet", action="store_true", help="no progress on stderr (a bar on a terminal, else lines)")
+    keep_help = "delete batch files that stopped counting at least this long ago (default 7: readers of older catalogs)"
+    p.add_argument("--keep-retired-days", type=float, help=keep_help)
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("show", help="parse one file and print what was read and each check, without the warehouse")
     p.add_argument("file")
@@ -267,6 +311,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warehouse", default="warehouse/gongkai.duckdb")
     p.add_argument("directory", help="folder to write (replaced when it is empty or an earlier export)")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("compact", help="rewrite the warehouse's many small batch files into one per table")
+    p.add_argument("--warehouse", default="warehouse/gongkai.duckdb")
+    p.add_argument("--min-files", type=int, default=2, help="rewrite a table read from at least this many files")
+    p.add_argument("--keep-retired-days", type=float, help=keep_help)
+    p.set_defaults(func=cmd_compact)
     p = sub.add_parser("suites", help="regenerate expectations/*.json from the form definition")
     p.set_defaults(func=cmd_suites)
     p = sub.add_parser("dev", help="`dagster dev` on .dagster/ (DAGSTER_HOME) with dagster.yaml's run limits")

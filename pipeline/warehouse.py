@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -64,6 +64,7 @@ class Build:
     published: Path
     base_stamp: str | None
     run_id: str = ""  # its batch of cell files is ``batches.root_for(published) / run_id``
+    started: datetime | None = None  # a file retired since is read by the published catalog: kept
 
 
 BUILD_PREFIX = ".{stem}.build-"  # + run id + ".duckdb" (and DuckDB's ".wal"), + ".owner" for its lock
@@ -95,14 +96,14 @@ def start_build(published: Path, run_id: str) -> Build:
     published.parent.mkdir(parents=True, exist_ok=True)
     build = published.with_name(f"{BUILD_PREFIX.format(stem=published.stem)}{run_id}.duckdb")
     _own(build)
-    base = stamp(published)
+    base, started = stamp(published), batches.utcnow()
     if base is not None:
         shutil.copyfile(published, build)
     else:
         build.unlink(missing_ok=True)
     with duckdb.connect(str(build)) as con:
         apply_schema(con, batches.root_for(published))
-    return Build(build, published, base, run_id)
+    return Build(build, published, base, run_id, started)
 
 
 # DuckDB's buffer pool for the pipeline's own connections (the dashboard's read-only ones too).
@@ -143,7 +144,7 @@ def publish(build: Build, keep_retired: timedelta = KEEP_RETIRED) -> list[Path]:
             )
         with connect(build.path) as con:
             batches.seal(con, build.run_id)
-            collected = batches.collect(con, build.published, keep_retired)
+            collected = batches.collect(con, build.published, keep_retired, since=build.started)
         os.replace(build.path, build.published)
     _disown(build.path)
     return collected
