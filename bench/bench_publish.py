@@ -75,11 +75,32 @@ with warehouse.connect(build.path) as con:
         "CASE WHEN duplicate_of IS NOT NULL THEN sha256(duplicate_of || ':' || rep) END AS duplicate_of) "
         f"FROM reports r, {reps}"
     )
-    for table in ("dq_results", "narrative_claims"):
-        con.execute(f"INSERT INTO {table} SELECT x.* REPLACE ({new_id} AS report_id) FROM {table} x, {reps}")
+    # dq_results: history files in the code that has them (its run's rows wait in a pending table)
+    results = getattr(batches, "DQ_PENDING", "dq_results")
+    for table, into in (("dq_results", results), ("narrative_claims", "narrative_claims")):
+        con.execute(f"INSERT INTO {into} SELECT x.* REPLACE ({new_id} AS report_id) FROM {table} x, {reps}")
     print(*con.execute("SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM fact_applications)").fetchone())
 warehouse.publish(build)
 """
+
+
+def catalog_sizes(published: Path) -> tuple[float, dict[str, float]]:
+    """The catalog file's MB (what every run copies) and the MB of each table stored in it
+    (its distinct storage blocks: DuckDB's unit of allocation, 256 KB)."""
+    import duckdb
+
+    with duckdb.connect(str(published), read_only=True) as con:
+        (block,) = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()]
+        sizes = {
+            t: con.execute(
+                f"SELECT count(DISTINCT block_id) FROM pragma_storage_info('{t}') WHERE block_id >= 0"
+            ).fetchone()[0]
+            * block
+            / 1e6
+            for t in tables
+        }
+    return published.stat().st_size / 1e6, {t: mb for t, mb in sorted(sizes.items(), key=lambda kv: -kv[1]) if mb}
 
 
 def run_code(code: Path, args: list[str], home: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -148,6 +169,8 @@ def prepare(code: Path, root: Path, size: int, base: list[Path]) -> tuple[Path, 
         print(f"   {size}: reports rows, fact_applications rows = {done.stdout.split()[-2:]}")
     pristine = root / f"pristine{size}"
     shutil.copytree(work.parent, pristine)
+    total, tables = catalog_sizes(pristine / work.name)
+    print(f"   {size}: catalog {total:.2f} MB; tables in it: " + ", ".join(f"{t} {mb:.2f}" for t, mb in tables.items()))
     return raw, pristine
 
 

@@ -106,9 +106,9 @@ CREATE TABLE IF NOT EXISTS batch_files (
     table_name VARCHAR NOT NULL,   -- fact_applications, quarantine_review_litigation, ...
     batch      VARCHAR NOT NULL,   -- the run that wrote it
     path       VARCHAR NOT NULL,   -- relative to the batch root: <batch>/<table>.parquet
-    cells      BIGINT NOT NULL,       -- rows
+    cells      BIGINT NOT NULL,    -- its rows
     written_at TIMESTAMP NOT NULL,
-    retired_at TIMESTAMP,             -- when it stopped counting (NULL: the views read it); see ``collect``
+    retired_at TIMESTAMP,          -- when it stopped counting (NULL: the views read it): see ``collect``
     PRIMARY KEY (table_name, batch)
 );
 ALTER TABLE batch_files ADD COLUMN IF NOT EXISTS retired_at TIMESTAMP;
@@ -128,10 +128,11 @@ def root_for(published: Path) -> Path:
 
 
 def create(con: duckdb.DuckDBPyConnection, root: Path | None) -> None:
-    """The bookkeeping tables and the cell views (empty views in a warehouse without batches).
-    A warehouse from before batch files (cell tables as tables) moves its cells into one batch
-    of its own first (``_migrate``). ``root``: where this warehouse's batch files are (recorded
-    in ``batch_root``, so a moved warehouse is pointed at its folder by the next run)."""
+    """The bookkeeping tables, the pending table of this run's check results, and the views
+    (empty views in a warehouse without batches). A warehouse from before batch files (cell
+    tables, or ``dq_results``, as tables) moves their rows into one batch of its own first
+    (``_migrate``). ``root``: where this warehouse's batch files are (recorded in ``batch_root``,
+    so a moved warehouse is pointed at its folder by the next run)."""
     con.execute(_BOOKKEEPING)
     required = set(_DQ_REQUIRED)
     pending = ", ".join(f"{c} {t}{' NOT NULL' if c in required else ''}" for c, t in DQ_COLUMNS)
