@@ -127,9 +127,30 @@ def row_readings(tokens: Sequence[str], n: int, equations: Sequence[RowEquation]
     enumerating them (``count_candidates``); the readings are the candidates that satisfy the
     equations, in ``candidates``' order, found by a search that drops a prefix as soon as an
     equation it completes fails (``satisfying``). Same answer as filtering ``candidates``, at a
-    fraction of the cost: a crawled row may have thousands of candidates."""
+    fraction of the cost: a crawled row may have thousands of candidates.
+
+    Answers are cached by (tokens, n, equations): the answer depends on nothing else, and rows
+    repeat across reports (a row of zeros that lost its blanks, '0 0' for seven columns)."""
     if len(tokens) == n:
         return [tuple(tokens)]
+    key = (tuple(tokens), n, tuple(equations))
+    hit = _READINGS.get(key, _UNSEEN)
+    if hit is _UNSEEN:
+        hit = _row_readings(key[0], n, equations)
+        if len(_READINGS) >= _CACHED_ROWS:
+            _READINGS.clear()
+        _READINGS[key] = hit
+    return None if hit is None else list(hit)
+
+
+_CACHED_ROWS = 4096
+_UNSEEN = object()
+_READINGS: dict[tuple[tuple[str, ...], int, tuple[RowEquation, ...]], tuple[tuple[str, ...], ...] | None] = {}
+
+
+def _row_readings(
+    tokens: tuple[str, ...], n: int, equations: Sequence[RowEquation]
+) -> tuple[tuple[str, ...], ...] | None:
     if any(
         most_candidates(tokens, n, split) > MAX_READINGS and count_candidates(tokens, n, split) > MAX_READINGS
         for split in (True, False)
@@ -138,7 +159,7 @@ def row_readings(tokens: Sequence[str], n: int, equations: Sequence[RowEquation]
     out: dict[tuple[str, ...], None] = {}
     for split in (True, False):
         out.update(dict.fromkeys(satisfying(tokens, n, split, equations)))
-    return list(out)
+    return tuple(out)
 
 
 def most_candidates(tokens: Sequence[str], n: int, split: bool) -> int:
