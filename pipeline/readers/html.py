@@ -54,7 +54,21 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """White space runs as one space, the ends stripped. Cached for cell-sized texts: a table's
+    cells print the same labels and numbers in every report ('0', '行政许可')."""
+    if len(text) > _CACHED_TEXT:
+        return _SPACE.sub(" ", text).strip()
+    clean = _CLEAN.get(text)
+    if clean is None:
+        if len(_CLEAN) >= _CACHED_TEXTS:
+            _CLEAN.clear()
+        clean = _CLEAN[text] = _SPACE.sub(" ", text).strip()
+    return clean
+
+
+_CACHED_TEXT = 64
+_CACHED_TEXTS = 32768
+_CLEAN: dict[str, str] = {}
 
 
 def _cell_text(cell: etree._Element) -> str:
