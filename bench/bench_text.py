@@ -18,6 +18,7 @@ Files the pipeline refuses (``UnreadableFile``) count in read/recognize time, as
     .venv/bin/python bench/bench_text.py [-n 200] [--seed 11] [--format txt --format html]
     .venv/bin/python bench/bench_text.py --profile html   # cProfile of one format's stages
     .venv/bin/python bench/bench_text.py --digest before.txt   # per-file digests, to diff after a change
+    .venv/bin/python bench/bench_text.py --by-family --format txt   # ms per report of each layout family
 
 ``--digest`` writes one line per file (name, then sha256 prefixes of the repr of its Document,
 of its ParsedReport and of its staging rows, or why it failed) instead of timing: two runs of
@@ -112,6 +113,25 @@ def time_stages(paths: list[Path]) -> Timing:
     return timing
 
 
+def family_timings(folder: Path, fmt: str, n: int, seed: int) -> dict[str, Timing]:
+    """Each layout family's stages (rendered and timed report by report): the damaged families
+    (one_line_body, fused_rows, vanishing_blanks) search their rows' readings, the others not."""
+    folder.mkdir(parents=True)
+    out: dict[str, Timing] = {}
+    for case in cases(n, seed, formats=(fmt,)):
+        path = folder / (case.name + SUFFIX[fmt])
+        path.write_bytes(render(case))
+        one, total = time_stages([path]), out.setdefault(case.family.name, Timing())
+        for name in ("files", "failed", "read", "recognize", "normalize"):
+            setattr(total, name, getattr(total, name) + getattr(one, name))
+    return out
+
+
+def family_line(fmt: str, family: str, t: Timing) -> str:
+    ms = "".join(f"{1000 * s / t.files:10.2f}" for s in (t.read, t.recognize, t.normalize, t.total))
+    return f"{fmt:6} {family:18} {t.files:5d} {ms}"
+
+
 def _rate(files: int, seconds: float) -> str:
     return f"{files / seconds:10.1f}" if seconds > 0 else f"{'inf':>10}"
 
@@ -154,10 +174,20 @@ def main() -> None:
     ap.add_argument("--format", action="append", dest="formats", choices=FORMATS, help="only these formats")
     ap.add_argument("--profile", choices=FORMATS, help="print a cProfile of this format's stages instead")
     ap.add_argument("--digest", type=Path, help="write per-file digests of the results here instead of timing")
+    ap.add_argument("--by-family", action="store_true", help="ms per report of each layout family instead")
     args = ap.parse_args()
     formats = tuple(args.formats or ((args.profile,) if args.profile else FORMATS))
     root = Path(tempfile.mkdtemp(prefix="gongkai_bench_text_"))
     try:
+        if args.by_family:
+            warm_up()
+            print("ms per report, one process, by layout family (read + recognize + normalize = total)")
+            columns = f"{'read':>10}{'recognize':>10}{'normalize':>10}{'total':>10}"
+            print(f"{'format':6} {'family':18} {'files':>5} {columns}")
+            for fmt in formats:
+                for family, t in family_timings(root / fmt, fmt, args.n, args.seed).items():
+                    print(family_line(fmt, family, t))
+            return
         rendered = {fmt: render_all(root / fmt, fmt, args.n, args.seed) for fmt in formats}
         warm_up()
         if args.digest:

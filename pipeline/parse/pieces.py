@@ -83,8 +83,24 @@ def _nfkc_same_length(text: str) -> str:
     return "".join(out)
 
 
-def split_word(word: str) -> list[tuple[str, str]]:
-    """A word -> [('text'|'value', printed)]: label text and the numbers glued to it."""
+def split_word(word: str) -> tuple[tuple[str, str], ...]:
+    """A word -> (('text'|'value', printed), ...): label text and the numbers glued to it.
+    Cached (the result is immutable): every report prints the form's label words, and a line's
+    words are split for each of its pieces' readers."""
+    parts = _SPLIT.get(word)
+    if parts is None:
+        parts = tuple(_split_word(word))
+        if len(_SPLIT) >= _CACHED_WORDS:
+            _SPLIT.clear()
+        _SPLIT[word] = parts
+    return parts
+
+
+_CACHED_WORDS = 32768
+_SPLIT: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _split_word(word: str) -> list[tuple[str, str]]:
     if is_value(word):
         return [("value", word)]
     norm = _nfkc_same_length(word)

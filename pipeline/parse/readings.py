@@ -81,6 +81,11 @@ def candidates(tokens: Sequence[str], n: int, split: bool) -> Iterator[tuple[str
         yield from walk(0, n)
 
 
+def _most_parts(token: str) -> int:
+    """The most cells a token may stand for when split: a run of L >= 2 digits L, else 1."""
+    return len(token.lstrip("+-")) if _SPLITTABLE.match(token) else 1
+
+
 def _one_cell(token: str) -> bool:
     """Whether a token can be printed as one cell: '0000000' or a 17-digit run cannot."""
     return not _LEADING_ZERO.match(token) and read_value(token) is not None
@@ -122,9 +127,30 @@ def row_readings(tokens: Sequence[str], n: int, equations: Sequence[RowEquation]
     enumerating them (``count_candidates``); the readings are the candidates that satisfy the
     equations, in ``candidates``' order, found by a search that drops a prefix as soon as an
     equation it completes fails (``satisfying``). Same answer as filtering ``candidates``, at a
-    fraction of the cost: a crawled row may have thousands of candidates."""
+    fraction of the cost: a crawled row may have thousands of candidates.
+
+    Answers are cached by (tokens, n, equations): the answer depends on nothing else, and rows
+    repeat across reports (a row of zeros that lost its blanks, '0 0' for seven columns)."""
     if len(tokens) == n:
         return [tuple(tokens)]
+    key = (tuple(tokens), n, tuple(equations))
+    hit = _READINGS.get(key, _UNSEEN)
+    if hit is _UNSEEN:
+        hit = _row_readings(key[0], n, equations)
+        if len(_READINGS) >= _CACHED_ROWS:
+            _READINGS.clear()
+        _READINGS[key] = hit
+    return None if hit is None else list(hit)
+
+
+_CACHED_ROWS = 4096
+_UNSEEN = object()
+_READINGS: dict[tuple[tuple[str, ...], int, tuple[RowEquation, ...]], tuple[tuple[str, ...], ...] | None] = {}
+
+
+def _row_readings(
+    tokens: tuple[str, ...], n: int, equations: Sequence[RowEquation]
+) -> tuple[tuple[str, ...], ...] | None:
     if any(
         most_candidates(tokens, n, split) > MAX_READINGS and count_candidates(tokens, n, split) > MAX_READINGS
         for split in (True, False)
@@ -133,7 +159,7 @@ def row_readings(tokens: Sequence[str], n: int, equations: Sequence[RowEquation]
     out: dict[tuple[str, ...], None] = {}
     for split in (True, False):
         out.update(dict.fromkeys(satisfying(tokens, n, split, equations)))
-    return list(out)
+    return tuple(out)
 
 
 def most_candidates(tokens: Sequence[str], n: int, split: bool) -> int:
@@ -190,12 +216,16 @@ def _cut_count(token: str, parts: int) -> int:
     return ways(0, parts)
 
 
-def satisfying(
-    tokens: Sequence[str], n: int, split: bool, equations: Sequence[RowEquation]
-) -> Iterator[tuple[str, ...]]:
+def satisfying(tokens: Sequence[str], n: int, split: bool, equations: Sequence[RowEquation]) -> list[tuple[str, ...]]:
     """The candidates (``candidates``, same order) that satisfy every equation."""
-    if len(tokens) <= n:
-        yield from _Search(tokens, n, equations).walk(0, n, split)
+    if len(tokens) > n:
+        return []
+    search = _Search(tokens, n, equations)
+    search.walk(0, n, split)
+    return search.found
+
+
+_ZERO = Decimal(0)
 
 
 class _Search:
@@ -206,7 +236,10 @@ class _Search:
 
     A row whose last cell is the total of all the others (table 三's 总计) is checked only at
     its end; its last run of digits is therefore cut total first (``_cut_to_total``): each end
-    of the run that can be the total, then only the cuts of the rest that sum to it."""
+    of the run that can be the total, then only the cuts of the rest that sum to it.
+
+    The readings are appended to ``found`` in the order they are completed, by plain recursion:
+    a generator per level cost every reading a resumption of each frame above it."""
 
     def __init__(self, tokens: Sequence[str], n: int, equations: Sequence[RowEquation]) -> None:
         self.tokens = tokens
@@ -215,10 +248,23 @@ class _Search:
             self.due[max(lhs, *rhs)].append((lhs, rhs))
         self.cells: list[str] = []
         self.values: list[Decimal] = []
+        self.found: list[tuple[str, ...]] = []
+        # room[i]: the most cells tokens[i:] can fill when split (a run of L digits L, any other
+        # token 1): a split that leaves more room than the tokens after it can fill reads nothing
+        self.room = [0] * (len(tokens) + 1)
+        for i in range(len(tokens) - 1, -1, -1):
+            self.room[i] = self.room[i + 1] + _most_parts(tokens[i])
+        self.one_cell = [_one_cell(t) for t in tokens]
+        total_equation = any(lhs == n - 1 and tuple(rhs) == tuple(range(n - 1)) for lhs, rhs in equations)
         # the bound holds only for cells that cannot be negative
-        self.total_last = any(lhs == n - 1 and tuple(rhs) == tuple(range(n - 1)) for lhs, rhs in equations) and all(
-            number(t) >= 0 for t in tokens
-        )
+        self.total_last = total_equation and all(number(t) >= 0 for t in tokens)
+        # placing blanks (no split), the last cell is the last token or a blank, and the others
+        # are the other tokens and blanks whatever their places: which of the two keeps the total
+        # equation is known before any is placed (None: no such equation, either may)
+        self.last_cell_ok: tuple[bool, bool] | None = None
+        if total_equation and tokens:
+            values = [number(t) for t in tokens]
+            self.last_cell_ok = (sum(values[:-1], _ZERO) == values[-1], sum(values, _ZERO) == 0)
 
     def push(self, text: str) -> bool:
         """Place one cell; False when an equation it completes fails (it is placed anyway)."""
@@ -226,46 +272,63 @@ class _Search:
         values = self.values
         values.append(number(text))
         due = self.due[len(values) - 1]
-        if not due:  # most cells complete no equation: no generator to make
+        if not due:  # most cells complete no equation
             return True
-        return all(values[lhs] == sum((values[i] for i in rhs), Decimal(0)) for lhs, rhs in due)
+        for lhs, rhs in due:
+            total = _ZERO
+            for i in rhs:
+                total += values[i]
+            if values[lhs] != total:
+                return False
+        return True
 
     def pop(self) -> None:
         self.cells.pop()
         self.values.pop()
 
-    def walk(self, i: int, room: int, split: bool) -> Iterator[tuple[str, ...]]:
+    def walk(self, i: int, room: int, split: bool) -> None:
         """Readings of tokens[i:] in ``room`` cells after the cells placed."""
         tokens = self.tokens
         if i == len(tokens):
             if room == 0 or not split:
-                yield from self._blanks(room)
+                self._blanks(room)
             return
         token = tokens[i]
         if split:
             left = len(tokens) - i - 1
-            most = min(room - left, len(token.lstrip("+-"))) if _SPLITTABLE.match(token) else 1
-            for parts in range(1, most + 1):
+            most = min(room - left, _most_parts(token))
+            # fewer parts than this leave more room than the tokens after this one can fill:
+            # those branches read nothing (a run cut short of its row's width is the costly case)
+            least = max(1, room - self.room[i + 1])
+            for parts in range(least, most + 1):
                 if parts == 1:
                     if self.push(token):
-                        yield from self.walk(i + 1, room - 1, split)
+                        self.walk(i + 1, room - 1, split)
                     self.pop()
                     continue
                 sign = token[0] if token[0] in "+-" else ""
                 rest = functools.partial(self.walk, i + 1, room - parts, split)
                 cut = self._cut_to_total if self.total_last and left == 0 else self._cut
-                yield from cut(sign, token[len(sign) :], parts, rest)
+                cut(sign, token[len(sign) :], parts, rest)
             return
-        if _one_cell(token):
+        if self.one_cell[i] and self._may_place(i, room):
             if self.push(token):
-                yield from self.walk(i + 1, room - 1, split)
+                self.walk(i + 1, room - 1, split)
             self.pop()
         if room > len(tokens) - i:  # a blank cell before this token
             if self.push(""):
-                yield from self.walk(i, room - 1, split)
+                self.walk(i, room - 1, split)
             self.pop()
 
-    def _blanks(self, room: int) -> Iterator[tuple[str, ...]]:
+    def _may_place(self, i: int, room: int) -> bool:
+        """Whether placing token i now (no split) may keep the total equation: only the last
+        token decides it, by landing in the last cell (room 1) or leaving it blank."""
+        if self.last_cell_ok is None or i != len(self.tokens) - 1:
+            return True
+        token_last, blank_last = self.last_cell_ok
+        return token_last if room == 1 else blank_last
+
+    def _blanks(self, room: int) -> None:
         """The blank cells after the last token (space-separated text lost them)."""
         placed = 0
         ok = True
@@ -275,13 +338,11 @@ class _Search:
             if not ok:
                 break
         if ok:
-            yield tuple(self.cells)
+            self.found.append(tuple(self.cells))
         for _ in range(placed):
             self.pop()
 
-    def _cut(
-        self, sign: str, digits: str, parts: int, then: Callable[[], Iterator[tuple[str, ...]]], start: int = 0
-    ) -> Iterator[tuple[str, ...]]:
+    def _cut(self, sign: str, digits: str, parts: int, then: Callable[[], None], start: int = 0) -> None:
         """``digits[start:]`` cut into ``parts`` cells without leading zeros (``_cuts``' order:
         cut points ascending), each cell checked as placed, then ``then()``'s readings."""
         ends = range(start + 1, len(digits) - parts + 2)
@@ -291,18 +352,19 @@ class _Search:
             if end - start > 1 and digits[start] == "0":
                 break  # no longer piece from here is without a leading zero
             if self.push((sign if start == 0 else "") + digits[start:end]):
-                yield from then() if parts == 1 else self._cut(sign, digits, parts - 1, then, end)
+                if parts == 1:
+                    then()
+                else:
+                    self._cut(sign, digits, parts - 1, then, end)
             self.pop()
 
-    def _cut_to_total(
-        self, sign: str, digits: str, parts: int, then: Callable[[], Iterator[tuple[str, ...]]]
-    ) -> Iterator[tuple[str, ...]]:
+    def _cut_to_total(self, sign: str, digits: str, parts: int, then: Callable[[], None]) -> None:
         """``_cut`` of the row's last run of digits when its last cell is the row's total: the
         same readings in the same order, found total first. Every end of the run that can be
         the total gives the sum the other cells must reach (``_summing``); the cuts found are
         put in ``_cut``'s order (cut points ascending, which is piece lengths ascending) and
         placed one by one, so the row's other equations are checked as in ``_cut``."""
-        placed = sum(self.values, Decimal(0))
+        placed = sum(self.values, _ZERO)
         found: list[list[str]] = []
         for end in range(parts - 1, len(digits)):
             total = digits[end:]
@@ -319,7 +381,7 @@ class _Search:
                 if not self.push(text):
                     break
             else:
-                yield from then()
+                then()
             for _ in range(pushed):
                 self.pop()
 

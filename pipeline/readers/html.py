@@ -54,14 +54,37 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """White space runs as one space, the ends stripped. Cached for cell-sized texts: a table's
+    cells print the same labels and numbers in every report ('0', '行政许可')."""
+    if len(text) > _CACHED_TEXT:
+        return _SPACE.sub(" ", text).strip()
+    clean = _CLEAN.get(text)
+    if clean is None:
+        if len(_CLEAN) >= _CACHED_TEXTS:
+            _CLEAN.clear()
+        clean = _CLEAN[text] = _SPACE.sub(" ", text).strip()
+    return clean
+
+
+_CACHED_TEXT = 64
+_CACHED_TEXTS = 32768
+_CLEAN: dict[str, str] = {}
 
 
 def _cell_text(cell: etree._Element) -> str:
     """A cell's text; line breaks inside a cell (<br>, <p>) become spaces. A cell without
     elements inside (most of a table's) is its text: no walk."""
-    if len(cell) == 0:
+    count = len(cell)
+    if count == 0:
         return _clean(cell.text or "")
+    if count == 1:  # '<td><p>12</p></td>', as most sites print every cell: _flat_parts of one child
+        child = cell[0]
+        if len(child) == 0:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _SKIP:
+                space = " " if tag in _BLOCK else ""
+                return _clean((cell.text or "") + space + (child.text or "") + (child.tail or ""))
+            return _clean((cell.text or "") + (child.tail or ""))
     children = list(cell)  # each child's proxy made once, for the test and the parts
     if all(len(child) == 0 for child in children):  # '<td><p>…</p></td>', '<td><span>…</span></td>'
         return _clean("".join(_flat_parts(cell, children)))
