@@ -17,14 +17,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
-from typing import Any, NamedTuple
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from pipeline import form
 from pipeline import load as gate
-from pipeline.normalize import TABLE_COLUMNS
+from pipeline.dashboard import report_inputs as inputs
+from pipeline.dashboard.report_inputs import STANDING, STANDING_ORDER, Cell, Chunk
 
 STATUS_ZH = {
     "loaded": "已入库 loaded",
@@ -106,42 +107,7 @@ class Data:
         zh, en = self.words.get((suite, rule), (rule, ""))
         return f"{zh} ({en})" if en else zh
 
-    @cached_property
-    def copies(self) -> dict[str, list[str]]:
-        """report_id -> the files holding it that do not count it (byte-identical copies)."""
-        rows = self.reports[~self.reports["counted"].astype(bool)] if not self.reports.empty else self.reports
-        return {rid: list(g["source_file"]) for rid, g in rows.groupby("report_id", sort=False)}
 
-
-@dataclass
-class Chunk:
-    """The report pages' rows for a chunk of reports, grouped by report_id: standing results
-    (dicts, in ``standing_results``' order), printed cells per table (``Cell``), narrative claims."""
-
-    latest: dict[str, list[dict[str, Any]]]
-    cells: dict[str, dict[str, list[Cell]]]
-    claims: pd.DataFrame
-
-    @cached_property
-    def _claims(self) -> dict[str, pd.DataFrame]:
-        return dict(tuple(self.claims.groupby("report_id", sort=False)))
-
-    def claims_of(self, report_id: str) -> pd.DataFrame:
-        frame = self._claims.get(report_id)
-        return self.claims.iloc[:0] if frame is None else frame
-
-
-class Cell(NamedTuple):
-    row_code: str
-    col_code: str
-    number: float | None
-    raw: str
-    source_page: Any
-    source_where: str
-    quarantined: bool
-
-
-STANDING = "dashboard_standing"  # the standing results, once, as a temporary table of the connection
 _SEVERITIES = "severity IS NOT NULL AND suite IS NOT NULL AND expectation IS NOT NULL"  # as pandas groups them
 
 
@@ -160,7 +126,7 @@ def load(con: duckdb.DuckDBPyConnection) -> Data:
     (dq_runs,) = con.execute("SELECT count(DISTINCT run_id) FROM dq_results").fetchone()
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STANDING} AS SELECT *, row_number() OVER "
-        f"(ORDER BY source_file, validated_at, suite, expectation) AS standing_order FROM ({gate.standing_query()})",
+        f"(ORDER BY {STANDING_ORDER}) AS standing_order FROM ({gate.standing_query()})",
         [None, None],
     )
     counted = _counted(reports)[["report_id", "year", "province"]]
@@ -209,50 +175,21 @@ CHUNK_REPORTS = 500  # report pages built at a time: memory holds their rows, no
 
 
 def report_pages(
-    con: duckdb.DuckDBPyConnection, data: Data, generated: str, chunk: int = CHUNK_REPORTS
+    con: duckdb.DuckDBPyConnection,
+    report_ids: list[str] | None = None,
+    data: Data | None = None,
+    chunk: int = CHUNK_REPORTS,
 ) -> Iterator[tuple[str, str]]:
-    """(report_id, page) for every report counting its content, in the order of ``reports``,
-    reading the rows of ``chunk`` reports at a time from ``con`` (after ``load``)."""
-    counted = _counted(data.reports)
-    records = counted.to_dict("records")
+    """(report_id, page) for the reports of ``report_ids`` (else every report counting its
+    content), by source file, reading the rows of ``chunk`` reports at a time from ``con``
+    (after ``load``, which gives ``data``)."""
+    data = data or load(con)
+    records = inputs.page_reports(con, report_ids)
     for start in range(0, len(records), chunk):
         part = records[start : start + chunk]
-        rows = _chunk(con, [r["report_id"] for r in part])
+        rows = inputs.chunk(con, [r["report_id"] for r in part])
         for report in part:
-            yield report["report_id"], report_page(data, rows, report, generated)
-
-
-def _chunk(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Chunk:
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE dashboard_chunk AS SELECT unnest(?::VARCHAR[]) AS report_id",
-        [report_ids],
-    )
-    chosen = "report_id IN (SELECT report_id FROM dashboard_chunk)"
-    latest: dict[str, list[dict[str, Any]]] = {}
-    frame = con.execute(
-        f"SELECT * EXCLUDE (standing_order) FROM {STANDING} WHERE {chosen} ORDER BY standing_order"
-    ).df()
-    for row in frame.to_dict("records"):
-        latest.setdefault(row["report_id"], []).append(row)
-    cells: dict[str, dict[str, list[Cell]]] = {}
-    for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
-        frame = con.execute(
-            f"SELECT report_id, {row_dim} AS row_code, {col_dim} AS col_code, CAST({number} AS DOUBLE) AS number, "
-            f"raw, source_page, source_where, false AS quarantined FROM fact_{table} WHERE {chosen} UNION ALL "
-            f"SELECT report_id, {row_dim}, {col_dim}, CAST({number} AS DOUBLE), raw, source_page, source_where, true "
-            f"FROM quarantine_{table} WHERE {chosen}"
-        ).df()
-        columns = [frame[c].tolist() for c in ("report_id", *Cell._fields)]
-        for report_id, *values in zip(*columns, strict=True):
-            cells.setdefault(report_id, {}).setdefault(table, []).append(Cell(*values))
-    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    claims = (
-        con.execute(f"SELECT * FROM narrative_claims WHERE {chosen}").df()
-        if "narrative_claims" in tables
-        else pd.DataFrame(columns=["report_id", "claim", "value", "quote"])
-    )
-    con.execute("DROP TABLE dashboard_chunk")
-    return Chunk(latest, cells, claims)
+            yield report["report_id"], report_page(data, rows, report)
 
 
 # --- pieces -----------------------------------------------------------------------------------
@@ -629,23 +566,34 @@ def _printed_date(value: Any) -> str:
     return "–" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
-def _copies_rows(data: Data, report: dict[str, Any]) -> list[list[str]]:
+def _copies_rows(report: dict[str, Any]) -> list[list[str]]:
     """The identity rows for the other files holding this content (byte-identical copies) and
     for a file gone from the raw folder: every file of the report is named on its page."""
     rows = []
     if not bool(report.get("present", True)):
         seen = _printed_date(report.get("last_seen"))
         rows.append([_td("removed 已移除"), _td(f"gone from the raw folder; last seen {seen}")])
-    copies = data.copies.get(report["report_id"], [])
+    copies = report["copies"]
     if copies:
         names = "<br>".join(f"<code>{escape(str(f))}</code>" for f in copies)
         rows.append([_td(f"byte-identical copies 相同副本 ({len(copies)})"), _td(names)])
     return rows
 
 
-def report_page(data: Data, chunk: Chunk, report: dict[str, Any], generated: str) -> str:
-    """One report: identity and source, its checks, and the three tables as printed (its rows
-    from ``chunk``, plain Python: a pandas filter per report and table cost the most)."""
+# A report page prints no time: it is carried over, byte for byte, by every build that finds
+# what it shows unchanged (``report_inputs``), and a from-scratch build draws the same bytes.
+# The time the dashboard was built is on the summary and checks pages, drawn every build.
+FOOTER = (
+    '<p class="meta">This page is drawn again whenever what it shows changes; when the dashboard was '
+    'last built: <a href="../index.html">the summary</a>.</p>'
+)
+
+
+def report_page(data: Data, chunk: Chunk, report: dict[str, Any]) -> str:
+    """One report: identity and source, its checks, and the three tables as printed (its row
+    from ``report_inputs.page_reports``, its rows from ``chunk``, the checks' words from
+    ``data``: nothing else, which is what its digest covers; plain Python: a pandas filter per
+    report and table cost the most)."""
     rid = report["report_id"]
     cells = chunk.cells.get(rid, {})
     template = report.get("template") if isinstance(report.get("template"), str) else None
@@ -665,7 +613,7 @@ def report_page(data: Data, chunk: Chunk, report: dict[str, Any], generated: str
                 [_td("template 格式"), _td(escape(str(template or "–")))],
                 [_td("status 状态"), _td(escape(STATUS_ZH.get(status, status)), f"status-{status}")],
                 [_td("report_id"), _td(f"<code>{escape(rid)}</code>")],
-                *_copies_rows(data, report),
+                *_copies_rows(report),
             ],
             "identity",
         ),
@@ -733,5 +681,5 @@ def report_page(data: Data, chunk: Chunk, report: dict[str, Any], generated: str
         '<p class="meta">Highlighted cells are those the failed checks above name (red: blocking, yellow: '
         "warning); hover a cell for its page and line and the check.</p>"
     )
-    body = "\n".join([*head, legend, *tables, f'<p class="meta">generated {escape(generated)}</p>'])
+    body = "\n".join([*head, legend, *tables, FOOTER])
     return _page(f"{report['source_file']} · gongkai", body)
