@@ -13,7 +13,7 @@ byte-identical copy) and the warnings (``load.warning_results``, what the CLI co
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
@@ -235,7 +235,7 @@ def _pct(passed: int, total: int) -> str:
     return f"{100 * passed / total:.1f}%" if total else "–"
 
 
-def _check_label(data: Data, row: pd.Series) -> str:
+def _check_label(data: Data, row: Mapping[str, Any]) -> str:
     suite, rule = str(row["suite"]), str(row["expectation"])
     return f"{escape(data.explain(suite, rule))}<br><code>{escape(suite)}.{escape(rule)}</code>"
 
@@ -301,6 +301,12 @@ def _counted(reports: pd.DataFrame) -> pd.DataFrame:
     return reports[reports["counted"].astype(bool)] if not reports.empty else reports
 
 
+def _records(frame: pd.DataFrame, *columns: str) -> list[dict[str, Any]]:
+    """The rows of a list section as dicts of the columns it prints (a row per report or result:
+    ``iterrows`` or every column cost seconds at 10,000 reports)."""
+    return frame[list(columns)].to_dict("records")
+
+
 def _removed_section(removed: pd.DataFrame) -> str:
     rows = [
         [
@@ -309,7 +315,7 @@ def _removed_section(removed: pd.DataFrame) -> str:
             _td(_printed_date(r["last_seen"])),
             _td(_printed_date(r["missing_since"])),
         ]
-        for _, r in removed.iterrows()
+        for r in _records(removed, "report_id", "source_file", "counted", "status", "last_seen", "missing_since")
     ]
     table = _table(["file", "status", "last seen 最后所见", "missing since 发现移除"], rows, "removed")
     return (
@@ -406,7 +412,7 @@ def _quarantine_section(data: Data) -> str:
     counted = _counted(data.reports)
     bad = counted[counted["status"].isin(["partial", "quarantined", "failed"])]
     rows = []
-    for _, r in bad.iterrows():
+    for r in _records(bad, "report_id", "source_file", "agency", "year", "status", "reason"):
         plain = _plain_reasons(data, r["report_id"], r["status"], r["reason"])
         rows.append(
             [
@@ -429,7 +435,7 @@ def _warnings_section(data: Data) -> str:
             _td(_check_label(data, w)),
             _td(f'<span class="reason">{escape(str(w["details"] or ""))}</span>'),
         ]
-        for _, w in data.warnings.iterrows()
+        for w in _records(data.warnings, "report_id", "source_file", "suite", "expectation", "details")
     ]
     table = _table(["file", "warning 警告", "details"], rows, "warnings")
     return (

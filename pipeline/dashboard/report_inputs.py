@@ -40,6 +40,8 @@ STANDING_ORDER = "source_file, validated_at, suite, expectation, table_name, suc
 # the columns of a standing result that a report page reads
 RESULT_FIELDS = ("suite", "expectation", "severity", "success", "details", "failed_cells")
 CLAIM_FIELDS = ("claim", "value", "quote")
+# what stands for a report's cells: the batch file of each table holding them (never rewritten)
+CELL_SOURCE = "struct_pack(i.table_name, i.batch, f.path, f.cells, f.written_at)"
 
 _COUNTED = "status <> 'superseded' AND duplicate_of IS DISTINCT FROM report_id"  # the row counting a content
 PAGE_REPORTS = f"""
@@ -135,27 +137,33 @@ def _has_claims(con: duckdb.DuckDBPyConnection) -> bool:
 
 def digests(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, str]:
     """report_id -> md5 of everything its page shows and ``code`` (``code_digest``), for every
-    page (on a connection where ``STANDING`` exists). One query; nothing per report in Python."""
+    page (on a connection where ``STANDING`` exists). One query; nothing per report in Python:
+    each input row's JSON is hashed, a report's hashes joined in the page's order and hashed."""
+
+    def hashed(rows: str, order: str) -> str:
+        return f"string_agg(md5(to_json({rows})), ',' ORDER BY {order})"
+
+    def fields(names: tuple[str, ...]) -> str:
+        return f"struct_pack({', '.join(names)})"
+
     claims = (
-        f"SELECT report_id, list(struct_pack({', '.join(CLAIM_FIELDS)}) ORDER BY rowid) AS claims "
-        "FROM narrative_claims GROUP BY report_id"
+        f"SELECT report_id, {hashed(fields(CLAIM_FIELDS), 'rowid')} AS claims FROM narrative_claims GROUP BY report_id"
         if _has_claims(con)
-        else "SELECT NULL::VARCHAR AS report_id, NULL AS claims WHERE false"
+        else "SELECT NULL::VARCHAR AS report_id, NULL::VARCHAR AS claims WHERE false"
     )
     rows = con.execute(
         f"""
         WITH page AS (
-            SELECT report_id, list(p ORDER BY source_file) AS rows FROM ({PAGE_REPORTS}) p GROUP BY report_id
+            SELECT report_id, {hashed("p", "source_file")} AS page FROM ({PAGE_REPORTS}) p GROUP BY report_id
         ), results AS (
-            SELECT report_id, list(struct_pack({", ".join(RESULT_FIELDS)}) ORDER BY standing_order) AS results
+            SELECT report_id, {hashed(fields(RESULT_FIELDS), "standing_order")} AS results
             FROM {STANDING} GROUP BY report_id
         ), claims AS ({claims}
         ), cells AS (
-            SELECT i.report_id, list(struct_pack(i.table_name, i.batch, f.path, f.cells, f.written_at)
-                                     ORDER BY i.table_name) AS cells
+            SELECT i.report_id, {hashed(CELL_SOURCE, "i.table_name")} AS cells
             FROM batch_index i LEFT JOIN batch_files f USING (table_name, batch) GROUP BY i.report_id
         )
-        SELECT report_id, md5(? || to_json(struct_pack(p.rows, r.results, c.claims, x.cells)))
+        SELECT report_id, md5(concat_ws('|', ?, page, coalesce(results, ''), coalesce(claims, ''), coalesce(cells, '')))
         FROM page p LEFT JOIN results r USING (report_id) LEFT JOIN claims c USING (report_id)
         LEFT JOIN cells x USING (report_id)
         """,
