@@ -11,6 +11,8 @@ changes the continuity checks of the same agency's 2021 report, so that page is 
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -215,6 +217,21 @@ def test_a_page_missing_from_the_old_site_or_a_bad_manifest_is_drawn_again(wareh
     (site / "reports" / manifest.MANIFEST).write_text("{not json", encoding="utf-8")
     assert dashboard.build(warehouse).drawn == 6
     assert_same_as_from_scratch(warehouse, tmp_path)
+
+
+def test_without_hard_links_the_pages_are_copied(warehouse, tmp_path, monkeypatch):
+    """A filesystem without hard links (EXDEV, EPERM): the unchanged pages are copied, not drawn."""
+    dashboard.build(warehouse)
+    before = pages_of(site_dir_for(warehouse))
+
+    def no_links(*args, **kwargs):
+        raise OSError(errno.EPERM, "hard links not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert dashboard.build(warehouse).drawn == 0
+    after = pages_of(site_dir_for(warehouse))
+    assert {r: page for r, (_, page) in after.items()} == {r: page for r, (_, page) in before.items()}
+    assert all(after[r][0] != before[r][0] for r in before)  # copies
 
 
 def test_the_job_draws_the_new_report_and_the_one_its_continuity_changes(tmp_path):
