@@ -321,7 +321,7 @@ def warehouse_tables(
 )
 def dq_dashboard(context: dg.AssetExecutionContext, settings: GongkaiSettings, warehouse_tables):  # -> Site | None
     """Runs only after a publication (a run that changed nothing skips it: the pages would
-    come out the same)."""
+    come out the same); draws the report pages whose content changed, and the summary."""
     from pipeline import dashboard
 
     if not settings.warehouse_path.exists():
@@ -336,6 +336,7 @@ def dq_dashboard(context: dg.AssetExecutionContext, settings: GongkaiSettings, w
             "dashboard_path": dg.MetadataValue.path(str(site.index)),
             "data_docs": dg.MetadataValue.url(docs.as_uri()) if docs.exists() else "not built yet",
             "reports": site.reports,
+            "pages_drawn": site.drawn,  # the others carried over unchanged from the site it replaced
             "runs": site.runs,
             "dashboard_s": round(time.perf_counter() - started, 3),
             "dashboard_cpu_s": round(cpu_seconds() - cpu, 3),

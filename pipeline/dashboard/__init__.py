@@ -9,7 +9,9 @@ expectation and validation result (``quality_pages``): it needs no script, so it
 it offline, where GX's Data Docs (styles and scripts from CDNs) show nothing.
 
 The folder is built beside and then swapped in (``os.replace``), so a reader never sees
-half a site.
+half a site. A build draws the report pages whose content changed and carries the others over
+from the site it replaces, hard-linked (``manifest``, ``report_inputs``): a run that adds ten
+reports to a warehouse of ten thousand draws ten pages, and the summary and checks pages.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ class Site:
     """Where the dashboard was written and what it holds."""
 
     index: Path
-    reports: int
+    reports: int  # report pages it holds
     runs: int
+    drawn: int  # report pages this build drew (the others carried over unchanged from the site it replaced)
 
 
 def site_dir_for(warehouse_path: Path) -> Path:
@@ -57,8 +60,11 @@ def docs_index_for(warehouse_path: Path) -> Path:
 
 
 def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path | None = None) -> Site:
-    """Write the dashboard for the published warehouse; returns the index page."""
-    from pipeline.dashboard import pages  # pandas and the gate: only where pages are built, not for the paths
+    """Write the dashboard for the published warehouse; returns the index page. The summary and
+    checks pages are drawn every time (sums over the warehouse); a report page only when what it
+    shows changed since the site this one replaces (``manifest``), else it is carried over."""
+    from pipeline.dashboard import manifest, pages  # pandas and the gate: only where pages are built, not for the paths
+    from pipeline.dashboard import report_inputs as inputs
 
     site_dir = site_dir or site_dir_for(warehouse_path)
     docs_index = docs_index or docs_index_for(warehouse_path)
@@ -74,10 +80,13 @@ def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path |
         docs_link = os.path.relpath(docs_index, site_dir) if docs_index.exists() else None
         (tmp / "index.html").write_text(pages.index_page(data, generated, docs_link), encoding="utf-8")
         _write_quality_page(tmp, data, generated, docs_link)
-        pages_written = 0  # one page per content, not per copy; their rows read a chunk of reports at a time
-        for report_id, page in pages.report_pages(con, data, generated):
-            (tmp / "reports" / f"{report_id}.html").write_text(page, encoding="utf-8")
-            pages_written += 1
+        wanted = inputs.digests(con, inputs.code_digest(data.words))
+        draw = manifest.carry_over(site_dir / "reports", wanted, tmp / "reports")
+        drawn = 0  # one page per content, not per copy; their rows read a chunk of reports at a time
+        for report_id, page in pages.report_pages(con, draw, data):
+            (tmp / "reports" / manifest.page_name(report_id)).write_text(page, encoding="utf-8")
+            drawn += 1
+        manifest.write(tmp / "reports", wanted)
     finally:
         con.close()
     old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
@@ -85,7 +94,7 @@ def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path |
         os.replace(site_dir, old)
     os.replace(tmp, site_dir)
     shutil.rmtree(old, ignore_errors=True)
-    return Site(site_dir / "index.html", pages_written, data.dq_runs)
+    return Site(site_dir / "index.html", len(wanted), data.dq_runs, drawn)
 
 
 def _write_quality_page(site: Path, data: Data, generated: str, docs_link: str | None) -> None:

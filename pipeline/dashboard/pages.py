@@ -13,18 +13,19 @@ byte-identical copy) and the warnings (``load.warning_results``, what the CLI co
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
-from typing import Any, NamedTuple
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from pipeline import form
 from pipeline import load as gate
-from pipeline.normalize import TABLE_COLUMNS
+from pipeline.dashboard import report_inputs as inputs
+from pipeline.dashboard.report_inputs import STANDING, STANDING_ORDER, Cell, Chunk
 
 STATUS_ZH = {
     "loaded": "已入库 loaded",
@@ -106,42 +107,7 @@ class Data:
         zh, en = self.words.get((suite, rule), (rule, ""))
         return f"{zh} ({en})" if en else zh
 
-    @cached_property
-    def copies(self) -> dict[str, list[str]]:
-        """report_id -> the files holding it that do not count it (byte-identical copies)."""
-        rows = self.reports[~self.reports["counted"].astype(bool)] if not self.reports.empty else self.reports
-        return {rid: list(g["source_file"]) for rid, g in rows.groupby("report_id", sort=False)}
 
-
-@dataclass
-class Chunk:
-    """The report pages' rows for a chunk of reports, grouped by report_id: standing results
-    (dicts, in ``standing_results``' order), printed cells per table (``Cell``), narrative claims."""
-
-    latest: dict[str, list[dict[str, Any]]]
-    cells: dict[str, dict[str, list[Cell]]]
-    claims: pd.DataFrame
-
-    @cached_property
-    def _claims(self) -> dict[str, pd.DataFrame]:
-        return dict(tuple(self.claims.groupby("report_id", sort=False)))
-
-    def claims_of(self, report_id: str) -> pd.DataFrame:
-        frame = self._claims.get(report_id)
-        return self.claims.iloc[:0] if frame is None else frame
-
-
-class Cell(NamedTuple):
-    row_code: str
-    col_code: str
-    number: float | None
-    raw: str
-    source_page: Any
-    source_where: str
-    quarantined: bool
-
-
-STANDING = "dashboard_standing"  # the standing results, once, as a temporary table of the connection
 _SEVERITIES = "severity IS NOT NULL AND suite IS NOT NULL AND expectation IS NOT NULL"  # as pandas groups them
 
 
@@ -160,7 +126,7 @@ def load(con: duckdb.DuckDBPyConnection) -> Data:
     (dq_runs,) = con.execute("SELECT count(DISTINCT run_id) FROM dq_results").fetchone()
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STANDING} AS SELECT *, row_number() OVER "
-        f"(ORDER BY source_file, validated_at, suite, expectation) AS standing_order FROM ({gate.standing_query()})",
+        f"(ORDER BY {STANDING_ORDER}) AS standing_order FROM ({gate.standing_query()})",
         [None, None],
     )
     counted = _counted(reports)[["report_id", "year", "province"]]
@@ -209,50 +175,21 @@ CHUNK_REPORTS = 500  # report pages built at a time: memory holds their rows, no
 
 
 def report_pages(
-    con: duckdb.DuckDBPyConnection, data: Data, generated: str, chunk: int = CHUNK_REPORTS
+    con: duckdb.DuckDBPyConnection,
+    report_ids: list[str] | None = None,
+    data: Data | None = None,
+    chunk: int = CHUNK_REPORTS,
 ) -> Iterator[tuple[str, str]]:
-    """(report_id, page) for every report counting its content, in the order of ``reports``,
-    reading the rows of ``chunk`` reports at a time from ``con`` (after ``load``)."""
-    counted = _counted(data.reports)
-    records = counted.to_dict("records")
+    """(report_id, page) for the reports of ``report_ids`` (else every report counting its
+    content), by source file, reading the rows of ``chunk`` reports at a time from ``con``
+    (after ``load``, which gives ``data``)."""
+    data = data or load(con)
+    records = inputs.page_reports(con, report_ids)
     for start in range(0, len(records), chunk):
         part = records[start : start + chunk]
-        rows = _chunk(con, [r["report_id"] for r in part])
+        rows = inputs.chunk(con, [r["report_id"] for r in part])
         for report in part:
-            yield report["report_id"], report_page(data, rows, report, generated)
-
-
-def _chunk(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Chunk:
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE dashboard_chunk AS SELECT unnest(?::VARCHAR[]) AS report_id",
-        [report_ids],
-    )
-    chosen = "report_id IN (SELECT report_id FROM dashboard_chunk)"
-    latest: dict[str, list[dict[str, Any]]] = {}
-    frame = con.execute(
-        f"SELECT * EXCLUDE (standing_order) FROM {STANDING} WHERE {chosen} ORDER BY standing_order"
-    ).df()
-    for row in frame.to_dict("records"):
-        latest.setdefault(row["report_id"], []).append(row)
-    cells: dict[str, dict[str, list[Cell]]] = {}
-    for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
-        frame = con.execute(
-            f"SELECT report_id, {row_dim} AS row_code, {col_dim} AS col_code, CAST({number} AS DOUBLE) AS number, "
-            f"raw, source_page, source_where, false AS quarantined FROM fact_{table} WHERE {chosen} UNION ALL "
-            f"SELECT report_id, {row_dim}, {col_dim}, CAST({number} AS DOUBLE), raw, source_page, source_where, true "
-            f"FROM quarantine_{table} WHERE {chosen}"
-        ).df()
-        columns = [frame[c].tolist() for c in ("report_id", *Cell._fields)]
-        for report_id, *values in zip(*columns, strict=True):
-            cells.setdefault(report_id, {}).setdefault(table, []).append(Cell(*values))
-    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    claims = (
-        con.execute(f"SELECT * FROM narrative_claims WHERE {chosen}").df()
-        if "narrative_claims" in tables
-        else pd.DataFrame(columns=["report_id", "claim", "value", "quote"])
-    )
-    con.execute("DROP TABLE dashboard_chunk")
-    return Chunk(latest, cells, claims)
+            yield report["report_id"], report_page(data, rows, report)
 
 
 # --- pieces -----------------------------------------------------------------------------------
@@ -298,7 +235,7 @@ def _pct(passed: int, total: int) -> str:
     return f"{100 * passed / total:.1f}%" if total else "–"
 
 
-def _check_label(data: Data, row: pd.Series) -> str:
+def _check_label(data: Data, row: Mapping[str, Any]) -> str:
     suite, rule = str(row["suite"]), str(row["expectation"])
     return f"{escape(data.explain(suite, rule))}<br><code>{escape(suite)}.{escape(rule)}</code>"
 
@@ -364,6 +301,12 @@ def _counted(reports: pd.DataFrame) -> pd.DataFrame:
     return reports[reports["counted"].astype(bool)] if not reports.empty else reports
 
 
+def _records(frame: pd.DataFrame, *columns: str) -> list[dict[str, Any]]:
+    """The rows of a list section as dicts of the columns it prints (a row per report or result:
+    ``iterrows`` or every column cost seconds at 10,000 reports)."""
+    return frame[list(columns)].to_dict("records")
+
+
 def _removed_section(removed: pd.DataFrame) -> str:
     rows = [
         [
@@ -372,7 +315,7 @@ def _removed_section(removed: pd.DataFrame) -> str:
             _td(_printed_date(r["last_seen"])),
             _td(_printed_date(r["missing_since"])),
         ]
-        for _, r in removed.iterrows()
+        for r in _records(removed, "report_id", "source_file", "counted", "status", "last_seen", "missing_since")
     ]
     table = _table(["file", "status", "last seen 最后所见", "missing since 发现移除"], rows, "removed")
     return (
@@ -469,7 +412,7 @@ def _quarantine_section(data: Data) -> str:
     counted = _counted(data.reports)
     bad = counted[counted["status"].isin(["partial", "quarantined", "failed"])]
     rows = []
-    for _, r in bad.iterrows():
+    for r in _records(bad, "report_id", "source_file", "agency", "year", "status", "reason"):
         plain = _plain_reasons(data, r["report_id"], r["status"], r["reason"])
         rows.append(
             [
@@ -492,7 +435,7 @@ def _warnings_section(data: Data) -> str:
             _td(_check_label(data, w)),
             _td(f'<span class="reason">{escape(str(w["details"] or ""))}</span>'),
         ]
-        for _, w in data.warnings.iterrows()
+        for w in _records(data.warnings, "report_id", "source_file", "suite", "expectation", "details")
     ]
     table = _table(["file", "warning 警告", "details"], rows, "warnings")
     return (
@@ -629,23 +572,34 @@ def _printed_date(value: Any) -> str:
     return "–" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
-def _copies_rows(data: Data, report: dict[str, Any]) -> list[list[str]]:
+def _copies_rows(report: dict[str, Any]) -> list[list[str]]:
     """The identity rows for the other files holding this content (byte-identical copies) and
     for a file gone from the raw folder: every file of the report is named on its page."""
     rows = []
     if not bool(report.get("present", True)):
         seen = _printed_date(report.get("last_seen"))
         rows.append([_td("removed 已移除"), _td(f"gone from the raw folder; last seen {seen}")])
-    copies = data.copies.get(report["report_id"], [])
+    copies = report["copies"]
     if copies:
         names = "<br>".join(f"<code>{escape(str(f))}</code>" for f in copies)
         rows.append([_td(f"byte-identical copies 相同副本 ({len(copies)})"), _td(names)])
     return rows
 
 
-def report_page(data: Data, chunk: Chunk, report: dict[str, Any], generated: str) -> str:
-    """One report: identity and source, its checks, and the three tables as printed (its rows
-    from ``chunk``, plain Python: a pandas filter per report and table cost the most)."""
+# A report page prints no time: it is carried over, byte for byte, by every build that finds
+# what it shows unchanged (``report_inputs``), and a from-scratch build draws the same bytes.
+# The time the dashboard was built is on the summary and checks pages, drawn every build.
+FOOTER = (
+    '<p class="meta">This page is drawn again whenever what it shows changes; when the dashboard was '
+    'last built: <a href="../index.html">the summary</a>.</p>'
+)
+
+
+def report_page(data: Data, chunk: Chunk, report: dict[str, Any]) -> str:
+    """One report: identity and source, its checks, and the three tables as printed (its row
+    from ``report_inputs.page_reports``, its rows from ``chunk``, the checks' words from
+    ``data``: nothing else, which is what its digest covers; plain Python: a pandas filter per
+    report and table cost the most)."""
     rid = report["report_id"]
     cells = chunk.cells.get(rid, {})
     template = report.get("template") if isinstance(report.get("template"), str) else None
@@ -665,7 +619,7 @@ def report_page(data: Data, chunk: Chunk, report: dict[str, Any], generated: str
                 [_td("template 格式"), _td(escape(str(template or "–")))],
                 [_td("status 状态"), _td(escape(STATUS_ZH.get(status, status)), f"status-{status}")],
                 [_td("report_id"), _td(f"<code>{escape(rid)}</code>")],
-                *_copies_rows(data, report),
+                *_copies_rows(report),
             ],
             "identity",
         ),
@@ -733,5 +687,5 @@ def report_page(data: Data, chunk: Chunk, report: dict[str, Any], generated: str
         '<p class="meta">Highlighted cells are those the failed checks above name (red: blocking, yellow: '
         "warning); hover a cell for its page and line and the check.</p>"
     )
-    body = "\n".join([*head, legend, *tables, f'<p class="meta">generated {escape(generated)}</p>'])
+    body = "\n".join([*head, legend, *tables, FOOTER])
     return _page(f"{report['source_file']} · gongkai", body)
