@@ -101,7 +101,7 @@ def write(
             t0 = time.perf_counter()
             before = staging.counts["files"]
             progress = None if on_progress is None else (lambda done, n, before=before: on_progress(before, done, n))
-            results = parse_files(files, workers, limits, on_progress=progress)
+            results = parse_files(files, workers, limits, on_progress=progress, for_staging=True)
             t1 = time.perf_counter()
             staging.add(results)
             parse_s, stage_s = parse_s + t1 - t0, stage_s + time.perf_counter() - t1
