@@ -10,7 +10,6 @@ why), so whoever shows a failure highlights what the gate judged and never re-ev
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
@@ -27,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from pipeline import form
+from pipeline.limits import release_memory
 from pipeline.normalize import TABLE_COLUMNS
 from pipeline.quality import frames
 from pipeline.quality.suites import load_suites
@@ -125,17 +125,7 @@ def run(
     try:
         return _run(con, run_id, docs_dir, chunk_reports, sink)
     finally:
-        _release_memory()
-
-
-def _release_memory() -> None:
-    """Collect cycles (GX's objects hold many) and ask glibc to return freed heap pages."""
-    import ctypes
-    import gc
-
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to hand back this way
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        release_memory()
 
 
 def _run(
