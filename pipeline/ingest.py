@@ -282,7 +282,8 @@ def stage(build: Build, results: list[FileResult], run_id: str, chunk_size: int 
 class Staging:
     """The staging tables of one run's build file, filled chunk by chunk.
 
-    ``add`` turns one chunk of parsed files into frames and inserts each with one statement,
+    ``add`` turns one chunk of files (their workers' rows, or parsed reports) into a frame or an
+    Arrow table per staging table and inserts each with one statement,
     so memory holds one chunk's rows whatever the batch size, and the tables are the same
     whichever way the batch is cut (rows are appended; nothing depends on the chunk)."""
 
@@ -297,8 +298,8 @@ class Staging:
         import duckdb
 
         self._con = duckdb.connect(str(self.path))
-        # DuckDB's buffer pool defaults to 80% of RAM: a shard's file of 10,000 reports' cells
-        # grew the staging process by some 400 MB without it
+        # as on every pipeline connection: DuckDB's buffer pool defaults to 80% of RAM, and a
+        # shard's file holds all of the shard's cells (it spills past the limit)
         self._con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         _create_staging_tables(self._con)
         return self
