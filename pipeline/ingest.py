@@ -199,7 +199,7 @@ def parse_file(file: RawFile, limits: Limits = DEFAULT_LIMITS) -> FileResult:
 def stage_file(file: RawFile, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """``parse_file``, then the file's staging rows (``file_rows``), in place of the parsed
     report: what a worker hands back is the rows, and the staging process no longer turns a
-    batch's reports into rows one by one (5 ms a report, a core's worth beside two readers)."""
+    batch's reports into rows one by one (about 5 ms a report, in the one staging process)."""
     result = parse_file(file, limits)
     if result.parsed is None:
         return result

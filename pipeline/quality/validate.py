@@ -227,9 +227,10 @@ def _columns_read(spec: dict[str, Any], frame: pd.DataFrame) -> list[str]:
     naming a column (``column``, ``column_A``, ``column_B``) and every name in a row condition.
     GX is handed only these: pandas' ``query`` of a row condition, which GX runs once per metric
     of an expectation, resolves every column of its frame, so the term and flag columns of an
-    equation frame cost most of GX's time without being read. The results are those of the full
-    frame (the rows and every column read are the same), and a column a condition needs but
-    this missed makes GX raise, which ``_record`` turns into an error, never a pass."""
+    equation frame (41-47 columns, 8-18 read) cost GX about a third of its time unread. The
+    results are those of the full frame (the rows and every column read are the same), and a
+    column a condition needs but this missed makes GX raise, which ``_record`` turns into an
+    error, never a pass."""
     names = list(spec["meta"]["index"])
     for exp in spec["expectations"]:
         for key, value in exp["kwargs"].items():
