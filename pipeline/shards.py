@@ -27,7 +27,7 @@ from pathlib import Path
 
 from pipeline import form
 from pipeline.ingest import STAGE_CHUNK, RawFile, Staging, chunks, parse_files
-from pipeline.limits import DEFAULT_LIMITS, Limits
+from pipeline.limits import DEFAULT_LIMITS, Limits, release_memory
 from pipeline.warehouse import Build, connect
 
 # Every table ``ingest.Staging`` writes, in the order ``load`` fills them.
@@ -101,7 +101,7 @@ def write(
             t0 = time.perf_counter()
             before = staging.counts["files"]
             progress = None if on_progress is None else (lambda done, n, before=before: on_progress(before, done, n))
-            results = parse_files(files, workers, limits, on_progress=progress)
+            results = parse_files(files, workers, limits, on_progress=progress, for_staging=True)
             t1 = time.perf_counter()
             staging.add(results)
             parse_s, stage_s = parse_s + t1 - t0, stage_s + time.perf_counter() - t1
@@ -112,6 +112,7 @@ def write(
             con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
     own.unlink()
     own.with_name(own.name + ".wal").unlink(missing_ok=True)
+    release_memory()  # the chunks' parsed rows, before the validation grows this process
     seconds = {
         "parse_s": round(parse_s, 3),
         "stage_s": round(stage_s, 3),
