@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache, partial
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +32,6 @@ from pipeline.workers import Outcome, run_contained
 
 if TYPE_CHECKING:
     import duckdb
-    import pyarrow as pa
 
     from pipeline.parse import ParsedReport
 
@@ -314,6 +313,8 @@ class Staging:
         import pandas as pd
         import pyarrow as pa
 
+        from pipeline.normalize import STAGING_SCHEMA
+
         assert self._con is not None, "Staging is used as a context manager"
         rows = _chunk_rows(results, self.run_id, self.ingested_at)
         con = self._con
@@ -327,7 +328,7 @@ class Staging:
         insert_frame(con, "narrative_claims", pd.DataFrame(rows.claims))
         for table, cells in rows.cells.items():
             if cells:  # Arrow, not pandas: DuckDB reads its columns without a Python object per cell
-                con.register("chunk_cells", pa.table(cells, schema=_cell_schema()))
+                con.register("chunk_cells", pa.table(cells, schema=STAGING_SCHEMA))
                 con.execute(f"INSERT INTO stg_{table} BY NAME SELECT * FROM chunk_cells")
                 con.unregister("chunk_cells")
         if rows.agencies:
@@ -371,19 +372,6 @@ class _ChunkRows:
     claims: list[dict[str, object]] = field(default_factory=list)
     agencies: dict[str, dict[str, object]] = field(default_factory=dict)
     cells: dict[str, dict[str, list[object]]] = field(default_factory=lambda: {t: {} for t in form.TABLES})
-
-
-@cache
-def _cell_schema() -> pa.Schema:
-    """The staged cells' columns as Arrow types, those ``normalize.staging_frame`` gives them:
-    ``number`` an exact decimal (Arrow refuses a value the type cannot hold exactly, never
-    rounds), ``year`` and ``source_page`` 64-bit integers, the rest text."""
-    import pyarrow as pa
-
-    from pipeline.normalize import NUMBER_PRECISION, NUMBER_SCALE, STAGING_COLUMNS
-
-    types = {"year": pa.int64(), "source_page": pa.int64(), "number": pa.decimal128(NUMBER_PRECISION, NUMBER_SCALE)}
-    return pa.schema([(c, types.get(c, pa.string())) for c in STAGING_COLUMNS])
 
 
 def file_rows(file: RawFile, parsed: ParsedReport) -> FileRows:

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import pandas as pd
 import pyarrow as pa
 
 from pipeline import form
@@ -41,7 +40,17 @@ STAGING_COLUMNS = (
 # fraction digits) fits exactly, so an amount is stored exactly as printed, never rounded.
 NUMBER_PRECISION, NUMBER_SCALE = 38, 10
 NUMBER_SQL = f"DECIMAL({NUMBER_PRECISION}, {NUMBER_SCALE})"
-_NUMBER_ARROW = pa.decimal128(NUMBER_PRECISION, NUMBER_SCALE)
+# The staged cells as they go to DuckDB (one Arrow table a chunk, pipeline.ingest): ``number``
+# an exact decimal, so Arrow refuses a value the type cannot hold exactly and never rounds (left
+# as Python Decimals, DuckDB infers a type from a sample of the rows and fails on a wider value
+# further down: seen with 700 reports, DECIMAL(4,0) inferred, then 10027); ``year`` and
+# ``source_page`` 64-bit integers; the rest text.
+_STAGING_TYPES = {
+    "year": pa.int64(),
+    "source_page": pa.int64(),
+    "number": pa.decimal128(NUMBER_PRECISION, NUMBER_SCALE),
+}
+STAGING_SCHEMA = pa.schema([(c, _STAGING_TYPES.get(c, pa.string())) for c in STAGING_COLUMNS])
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ def cell_kind(table: str, col: str) -> str:
 def to_rows(report_id: str, agency_id: str, parsed: ParsedReport) -> Staged:
     """Every cell read from every table, in staging shape (also for tables with problems:
     the quarantine shows a person what was read). Plain dicts, not a DataFrame per report:
-    the batch becomes one DataFrame per table (``staging_frame``), which is much cheaper."""
+    the batch becomes one Arrow table per table and chunk (``STAGING_SCHEMA``), which is much cheaper."""
     rows = {name: _rows(report_id, agency_id, parsed, parsed.tables[name].cells) for name in form.TABLES}
     notes = [
         {"report_id": report_id, "table_name": name, "note_no": i, "note": note}
@@ -75,19 +84,6 @@ def to_rows(report_id: str, agency_id: str, parsed: ParsedReport) -> Staged:
         for i, note in enumerate(parsed.tables[name].warnings, start=1)
     ]
     return Staged(report_id, rows, numbers_hash(parsed), notes)
-
-
-def staging_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    """A batch of staged cells -> one DataFrame with the staging columns and types.
-
-    ``number`` gets an explicit Arrow decimal type (``NUMBER_SQL``): left as Python Decimals,
-    DuckDB infers a type from a sample of the rows and fails on a wider value further down
-    (seen with 700 reports: DECIMAL(4,0) inferred, then 10027). Nothing is rounded: Arrow
-    refuses a value the type cannot hold exactly (the reader never passes one)."""
-    frame = pd.DataFrame(rows, columns=list(STAGING_COLUMNS))
-    numbers = pa.array(list(frame["number"]), type=_NUMBER_ARROW)
-    frame["number"] = pd.array(numbers, dtype=pd.ArrowDtype(_NUMBER_ARROW))
-    return frame.astype({"year": "int64", "source_page": "Int64"})
 
 
 def _rows(report_id: str, agency_id: str, parsed: ParsedReport, cells: Iterable[Cell]) -> list[dict[str, object]]:

@@ -14,15 +14,12 @@ from __future__ import annotations
 import copy
 import pickle
 import shutil
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 import pytest
 
 from pipeline import form, ingest, warehouse
-from pipeline.normalize import STAGING_COLUMNS, staging_frame
 from pipeline.quality import validate
 from pipeline.shards import TABLES
 from tests.conftest import RAW
@@ -90,18 +87,3 @@ def test_gx_on_the_columns_read_gives_the_results_of_the_whole_frame(tmp_path, b
     assert read.summary() == whole.summary()
     assert read_verdicts == whole_verdicts
     assert whole.blocking and whole.warnings  # failures of both severities were compared
-
-
-def test_the_arrow_cells_have_the_types_of_staging_frame():
-    """Staged cells go to DuckDB as Arrow (``ingest._cell_schema``), typed as ``staging_frame``
-    types them (the exact decimal that refuses to round, the integers, the text)."""
-    row = dict.fromkeys(STAGING_COLUMNS, "x") | {"year": 2021, "number": Decimal("10027.5"), "source_page": 3}
-    frame = pa.Table.from_pandas(staging_frame([row]), preserve_index=False)
-    text = {pa.large_string(): pa.string()}  # pandas' text goes as large strings: VARCHAR either way
-    assert [(f.name, text.get(f.type, f.type)) for f in frame.schema] == [
-        (f.name, f.type) for f in ingest._cell_schema()
-    ]
-    with pytest.raises(pa.ArrowInvalid):  # more fraction digits than the type holds: refused, never rounded
-        pa.table(
-            {c: [v] for c, v in (row | {"number": Decimal("0.12345678901")}).items()}, schema=ingest._cell_schema()
-        )

@@ -3,15 +3,15 @@
 from decimal import Decimal
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from pipeline import agencies
 from pipeline.document import Document, Row, UnreadableFile
-from pipeline.normalize import NUMBER_SQL, staging_frame
+from pipeline.normalize import NUMBER_SQL, STAGING_COLUMNS, STAGING_SCHEMA
 from pipeline.parse import parse_document
 from pipeline.parse.metadata import year_of
 from pipeline.parse.values import read_value
-from pipeline.warehouse import insert_frame
 from tests.conftest import RAW
 
 
@@ -108,20 +108,19 @@ def test_long_digit_runs_are_not_cell_values():
     assert read_value("12345678901234").number == Decimal("12345678901234")
 
 
-def test_staging_frame_keeps_wide_numbers_between_small_ones():
+def test_staged_numbers_keep_wide_values_between_small_ones():
     """DuckDB infers the type of a column of Python Decimals from a sample of rows; in a
     700-report batch it inferred DECIMAL(4,0) and failed on 10027. With this layout (wide
     values off the sample's stride) a plain Decimal column fails the same way; the explicit
-    Arrow type of ``staging_frame`` does not."""
+    Arrow type of ``STAGING_SCHEMA`` (how pipeline.ingest stages cells) does not."""
     numbers = ["10027" if i % 15 == 1 else "1" for i in range(10_500)] + ["1486.23505"]
-    rows = [
-        {"report_id": "r", "agency_id": "a", "year": 2021, "template": "2021", "row_code": "x", "col_code": "y",
-         "number": Decimal(n), "number_text": n, "raw": n, "source_page": None, "source_where": "line 1"}
-        for n in numbers
-    ]  # fmt: skip
+    columns = {c: ["x"] * len(numbers) for c in STAGING_COLUMNS}
+    columns |= {"year": [2021] * len(numbers), "source_page": [None] * len(numbers)}
+    columns |= {"number": [Decimal(n) for n in numbers], "number_text": numbers}
     con = duckdb.connect()
     con.execute(f"CREATE TABLE t (number {NUMBER_SQL}, number_text VARCHAR)")
-    insert_frame(con, "t", staging_frame(rows)[["number", "number_text"]])
+    con.register("cells", pa.table(columns, schema=STAGING_SCHEMA))
+    con.execute("INSERT INTO t SELECT number, number_text FROM cells")
     assert con.execute("SELECT max(number), count(*) FROM t").fetchone() == (Decimal("10027"), 10_501)
     # exactly as printed, not rounded to 4 places (tests/test_exact_values.py)
     assert con.execute("SELECT number FROM t WHERE number_text = '1486.23505'").fetchone() == (Decimal("1486.23505"),)
