@@ -16,25 +16,6 @@ from pipeline.parse import pieces, readings
 from pipeline.readers import html
 from tests.test_readings_search import APPLICATIONS, REVIEW, _random_row, by_definition
 
-
-def walked_cell_text(cell: etree._Element) -> str:
-    """``html._cell_text`` by its definition: every node walked, block elements a space."""
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if not isinstance(node.tag, str) or node.tag in html._SKIP:
-            return
-        if node.tag in html._BLOCK:
-            parts.append(" ")
-        parts.append(node.text or "")
-        for child in node:
-            walk(child)
-            parts.append(child.tail or "")
-
-    walk(cell)
-    return html._SPACE.sub(" ", "".join(parts)).strip()
-
-
 CELLS = [
     "<td>12</td>",
     "<td><p>12</p></td>",
@@ -58,7 +39,7 @@ CELLS = [
 def test_cell_text_is_the_walk_of_the_cell(markup):
     root = etree.fromstring(f"<html><body><table><tr>{markup}</tr></table></body></html>", html._PARSER)
     cell = root.find(".//td")
-    assert html._cell_text(cell) == walked_cell_text(cell)
+    assert html._cell_text(cell) == html._walked_text(cell)
 
 
 def test_clean_cache_gives_what_the_pattern_gives():

@@ -88,6 +88,12 @@ def _cell_text(cell: etree._Element) -> str:
     children = list(cell)  # each child's proxy made once, for the test and the parts
     if all(len(child) == 0 for child in children):  # '<td><p>…</p></td>', '<td><span>…</span></td>'
         return _clean("".join(_flat_parts(cell, children)))
+    return _walked_text(cell)
+
+
+def _walked_text(cell: etree._Element) -> str:
+    """A cell's text by its definition, every node walked (block elements a space): what the
+    shortcuts of ``_cell_text`` stand for (tests/test_text_speed3.py holds them to it)."""
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
