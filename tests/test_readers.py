@@ -160,7 +160,9 @@ def test_title_straddling_the_header_band_stays_whole():
     proactive = report.tables["proactive_disclosure"]
     assert proactive.problems == []
     assert [(c.col, c.raw) for c in proactive.cells if c.row == "normative_document"] == [
-        ("issued", "0"), ("repealed", "0"), ("in_force", "2")
+        ("issued", "0"),
+        ("repealed", "0"),
+        ("in_force", "2"),
     ]
     # the text export wraps the lines of （六）1. and 2.: their numbers' second lines belong to no row
     stray = "values (blank) 0 0 0 0 0" + " (blank)" * 8

@@ -111,8 +111,10 @@ def _split_word(word: str) -> list[tuple[str, str]]:
         after, before = norm[end:], norm[:start]
         if _NOT_A_VALUE_AFTER.match(after) or _NOT_A_VALUE_BEFORE.search(before) or _in_brackets(before):
             continue
-        if _LABEL_NUMBERING.match(after) and "." not in match.group() and not match.group().endswith(
-            ("元", "件", "个", "项", "条", "次", "人")
+        if (
+            _LABEL_NUMBERING.match(after)
+            and "." not in match.group()
+            and not match.group().endswith(("元", "件", "个", "项", "条", "次", "人"))
         ):
             end -= 1  # the last digit numbers the next label: '…3200000326.属于四类'
             if end <= start or norm[start:end] in "+-":
@@ -200,9 +202,7 @@ def _grid_piece(row: Row) -> Piece:
         cut -= 1
     # a merged label cell copied into every spanned cell is one label ('一、… | 一、… | 57 | …')
     label = "".join(c for i, c in enumerate(cells[:cut]) if c and (i == 0 or c != cells[i - 1]))
-    values = [
-        Token(cells[i].strip(), f"{row.where} col {i + 1}", row.page, col=i) for i in range(cut, len(cells))
-    ]
+    values = [Token(cells[i].strip(), f"{row.where} col {i + 1}", row.page, col=i) for i in range(cut, len(cells))]
     return Piece(label, values, grid=True, where=row.where, page=row.page, cells=cells)
 
 

@@ -915,9 +915,7 @@ def _grid_values(piece: Piece, slot: Slot, assigned: _Assigned, align: str, span
     return _aligned(piece, slot, align, spanned)
 
 
-def _under_columns(
-    cells: Sequence[str], columns: dict[str, range], cols: Sequence[str]
-) -> list[list[str]] | None:
+def _under_columns(cells: Sequence[str], columns: dict[str, range], cols: Sequence[str]) -> list[list[str]] | None:
     """The non-blank (stripped) cells under each column's header, or None when a cell under
     the header columns does not read as a value (one pass for both)."""
     n = len(cells)

@@ -28,8 +28,7 @@ _BLOCK: tuple[RowEquation, ...] = tuple(
 )
 _LABELS = tuple(lab.Label(p.code, p.label_zh, lab.core(p.label_zh), "row", i) for i, p in enumerate(form.PROCEEDINGS))
 _HEADER = tuple(
-    lab.Label(None, t, lab.core(t), "header", -1)
-    for t in ["行政诉讼", *(r.label_zh for r in form.RESULTS)]
+    lab.Label(None, t, lab.core(t), "header", -1) for t in ["行政诉讼", *(r.label_zh for r in form.RESULTS)]
 )
 
 _PROCEEDING_LABELS = _LABELS + _HEADER  # one tuple: ``lab.find`` caches its answers per label set
@@ -110,8 +109,10 @@ def _window(pieces: list[Piece], tokens: list[Token], blocks: int) -> list[Token
     texts = [t.text for t in tokens]
     start = window(texts, n, _equations(blocks), last=False)
     if start is None:
-        raise ValueError(f"{pieces[0].where}: found {len([t for t in texts if t])} numbers in {len(texts)} cells "
-                         f"for the {n} cells of the review/litigation table")
+        raise ValueError(
+            f"{pieces[0].where}: found {len([t for t in texts if t])} numbers in {len(texts)} cells "
+            f"for the {n} cells of the review/litigation table"
+        )
     return tokens[start : start + n]
 
 
@@ -124,9 +125,7 @@ def _cells(tokens: list[Token], piece: Piece, proceedings: list[str], blocks: in
     found = [tuple(texts)] if exact else row_readings(texts, n, _equations(blocks))
     if not found or len(found) != 1:
         count = "too many" if found is None else ("no" if not found else f"{len(found)}")
-        raise ValueError(
-            f"{piece.where}: '{' '.join(texts)}' has {count} readings as {n} cells whose 总计 are right"
-        )
+        raise ValueError(f"{piece.where}: '{' '.join(texts)}' has {count} readings as {n} cells whose 总计 are right")
     reading = found[0]
     exact = len(tokens) == n
     out = []
