@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING
 from pipeline import PARSER_VERSION, agencies, form
 from pipeline.document import UnreadableFile
 from pipeline.limits import DEFAULT_LIMITS, Limits
-from pipeline.warehouse import MEMORY_LIMIT, OVERRIDES_KEY, Build, apply_schema, connect, insert_frame, read_state
+from pipeline.warehouse import (
+    OVERRIDES_KEY,
+    Build,
+    apply_schema,
+    connect,
+    insert_frame,
+    open_connection,
+    read_state,
+)
 from pipeline.workers import Outcome, run_contained
 
 if TYPE_CHECKING:
@@ -294,12 +302,9 @@ class Staging:
         self._con: duckdb.DuckDBPyConnection | None = None
 
     def __enter__(self) -> Staging:
-        import duckdb
-
-        self._con = duckdb.connect(str(self.path))
-        # as on every pipeline connection: DuckDB's buffer pool defaults to 80% of RAM, and a
-        # shard's file holds all of the shard's cells (it spills past the limit)
-        self._con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        # a pipeline connection, its buffer pool capped: a shard's file holds all of the shard's
+        # cells (DuckDB spills past the limit)
+        self._con = open_connection(self.path)
         _create_staging_tables(self._con)
         return self
 

@@ -112,11 +112,18 @@ def start_build(published: Path, run_id: str) -> Build:
 MEMORY_LIMIT = "256MB"
 
 
-@contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_connection(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A pipeline connection to ``path``, its buffer pool capped at ``MEMORY_LIMIT``; the caller
+    closes it (``connect`` does, for a ``with`` block)."""
     con = duckdb.connect(str(path), read_only=read_only)
     # a setting of the database, not a connect option: other connections to it may be open
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    return con
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_connection(path, read_only)
     try:
         yield con
     finally:
