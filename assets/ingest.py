@@ -31,7 +31,7 @@ import dagster as dg
 
 from assets import runs
 from assets.settings import GongkaiSettings, WarehouseWriter
-from pipeline import file_rows, ingest, shards, warehouse
+from pipeline import batches, file_rows, ingest, shards, warehouse
 from pipeline.dashboard.markdown import markdown_text as md
 from pipeline.progress import Progress
 
@@ -282,12 +282,7 @@ def warehouse_tables(
         t0, cpu0 = time.perf_counter(), cpu_seconds()
         with warehouse.connect(batch.build.path) as con:
             summary = load.load(con, batch.run_id)
-            cells = dict(  # this run's batch files: what it added to the warehouse
-                con.execute(
-                    "SELECT table_name, cells FROM batch_files WHERE split_part(batch, '~', 1) = ? ORDER BY 1",
-                    [batch.run_id],
-                ).fetchall()
-            )
+            cells = batches.run_rows(con, batch.run_id)  # this run's batch files: what it added
         t1, cpu1 = time.perf_counter(), cpu_seconds()
         collected = warehouse.publish(batch.build, settings.keep_retired)
     except BaseException:

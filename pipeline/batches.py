@@ -348,6 +348,15 @@ def run_of(batch: str) -> str:
     return batch.split("~", 1)[0]
 
 
+def run_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    """Table -> rows of the batch files ``run_id`` wrote (``run_of`` in SQL): what it added."""
+    return dict(
+        con.execute(
+            "SELECT table_name, cells FROM batch_files WHERE split_part(batch, '~', 1) = ? ORDER BY 1", [run_id]
+        ).fetchall()
+    )
+
+
 def _durable(path: Path) -> None:
     """On disk before the catalog that names it can be published (a power cut loses neither)."""
     with path.open("rb") as f:
