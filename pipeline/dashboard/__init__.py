@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 if TYPE_CHECKING:
     from pipeline.dashboard.pages import Data
 
@@ -65,10 +63,11 @@ def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path |
     shows changed since the site this one replaces (``manifest``), else it is carried over."""
     from pipeline.dashboard import manifest, pages  # pandas and the gate: only where pages are built, not for the paths
     from pipeline.dashboard import report_inputs as inputs
+    from pipeline.warehouse import open_connection
 
     site_dir = site_dir or site_dir_for(warehouse_path)
     docs_index = docs_index or docs_index_for(warehouse_path)
-    con = duckdb.connect(str(warehouse_path), read_only=True)
+    con = open_connection(warehouse_path, read_only=True)  # its buffer pool capped, as the run's others
     try:
         data = pages.load(con)
         tmp = site_dir.with_name(f".{site_dir.name}.tmp-{os.getpid()}")
