@@ -2,7 +2,8 @@
 
 Each shortcut is held to the code it spares: the bit-parallel bound of ``labels._may_align``
 to the longest common subsequence by its definition, and to the alignment it skips (it may
-only skip a label the alignment would reject).
+only skip a label the alignment would reject); the untabbed line path of ``pieces`` to the
+word-by-word code it replaced.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import random
 
 from pipeline.parse import labels as lab
+from pipeline.parse import pieces
 
 
 def _lcs(a: str, b: str) -> int:
@@ -48,3 +50,57 @@ def test_may_align_never_skips_an_alignment_that_passes():
             assert lab._may_align(_label(core), text)
             if matched >= 2:
                 assert lab._may_align(_label(core), text, 2)
+
+
+def _line_pieces_by_words(line: str, where: str, page: int | None) -> list[pieces.Piece]:
+    """The untabbed path as the general code wrote it before (a list of words, the dates
+    marked in a second pass, a piece grown word by word): what ``_line_pieces`` must give."""
+    words = [part for word in line.split() for part in pieces.split_word(word)]
+    for k, (kind, printed) in enumerate(words):
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        if kind == "value" and nxt and nxt[0] == "text" and pieces._NOT_A_VALUE_AFTER.match(nxt[1]):
+            words[k] = ("text", printed)
+    out: list[pieces.Piece] = []
+    current = pieces.Piece("", where=where, page=page)
+    for kind, printed in words:
+        if kind == "text":
+            if current.values:
+                out.append(current)
+                current = pieces.Piece("", where=where, page=page)
+            current.text += printed
+        else:
+            current.values.append(pieces.Token(printed, where, page))
+    if current.text or current.values:
+        out.append(current)
+    if len(out) == 1 and not out[0].text and len(out[0].values) == 1:
+        out[0].bare_number = pieces._is_integer(out[0].values[0].text)
+    return out
+
+
+LINES = [
+    "1.本机关不掌握相关政府信息 0 0 0 0 0 0 0",
+    "规章000行政规范性文件0011",
+    "…事务信息3200000326.属于四类",
+    "2024 年 3 月",
+    "12",
+    "12345",
+    "0 年",
+    "（单位：万元，保留4位小数） 1 2",
+    "总计 12 3 4 年度 5",
+    "第3条 5 6",
+    "１２　３４ 件",
+    "",
+    "3",
+    "（四）无 法提供 0 0",
+]
+
+
+def _random_line(rng: random.Random) -> str:
+    words = ["1.", "本机关", "0", "12", "年", "月", "3200000326.属于", "规章000", "件", "第", "（一）", "2.5", "—"]
+    return " ".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+
+
+def test_line_pieces_are_those_of_the_word_by_word_path():
+    rng = random.Random(6)
+    for line in LINES + [_random_line(rng) for _ in range(3000)]:
+        assert pieces._line_pieces(line, "line 3", 2) == _line_pieces_by_words(line, "line 3", 2), line

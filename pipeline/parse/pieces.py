@@ -139,48 +139,81 @@ def _text_pieces(row: Row, keep_empty: bool = False) -> list[Piece]:
         return []
     if line.strip() in WORD_PLACEHOLDERS:  # '（四）无' / '法提供': a label's line, not a row's values
         return [Piece(line.strip(), where=row.where, page=row.page)]
-    tabbed = len(row.cells) > 1
-    if tabbed and not line and keep_empty:  # a line of tabs only: a row of blank cells
+    if len(row.cells) <= 1:
+        return _line_pieces(line, row.where, row.page)
+    return _tab_pieces(row, line, keep_empty)
+
+
+def _date_word(kind: str, printed: str) -> bool:
+    """Whether a word after a number makes it a date in prose ('2024 年'), not a cell."""
+    return kind == "text" and _NOT_A_VALUE_AFTER.match(printed) is not None
+
+
+def _line_pieces(line: str, where: str, page: int | None) -> list[Piece]:
+    """An untabbed text line's pieces: its words split into label text and numbers, a piece
+    for each label text and the numbers after it. The path of most text rows, written for
+    speed: one pass over the words' parts, every token with the line's own location."""
+    parts: list[tuple[str, str]] = []
+    for word in line.split():  # split() leaves no empty or space-padded word
+        parts.extend(split_word(word))
+    pieces: list[Piece] = []
+    text, values = "", []
+    last = len(parts) - 1
+    for k, (kind, printed) in enumerate(parts):
+        if kind == "value" and not (k < last and _date_word(*parts[k + 1])):
+            values.append(Token(printed, where, page))
+            continue
+        if values:
+            pieces.append(Piece(text, values, where=where, page=page))
+            text, values = "", []
+        text += printed
+    if text or values:
+        pieces.append(Piece(text, values, where=where, page=page))
+    if len(pieces) == 1 and not pieces[0].text and len(pieces[0].values) == 1:
+        pieces[0].bare_number = _is_integer(pieces[0].values[0].text)
+    return pieces
+
+
+def _tab_pieces(row: Row, line: str, keep_empty: bool) -> list[Piece]:
+    """A tab-separated line's pieces: one word per field, blank fields kept as edges."""
+    if not line and keep_empty:  # a line of tabs only: a row of blank cells
         blanks = [Token("", f"{row.where} cell {i + 1}", row.page, col=i) for i in range(len(row.cells))]
         return [Piece("", where=row.where, page=row.page, edges=(blanks, []))]
-    words: list[tuple[str, str, int]] = []  # (kind, printed, word index)
-    cells = row.cells if tabbed else tuple(line.split())
-    for index, word in enumerate(cells):
+    words: list[tuple[str, str, int]] = []  # (kind, printed, field index)
+    for index, word in enumerate(row.cells):
         if not word.strip():
-            if tabbed:
-                words.append(("blank", "", index))
+            words.append(("blank", "", index))
             continue
-        for kind, printed in split_word(word.strip()) if not tabbed else [_cell_kind(word.strip())]:
-            words.append((kind, printed, index))
+        kind, printed = _cell_kind(word.strip())
+        words.append((kind, printed, index))
     # a number before a word that starts with 年/月/日 is a date in prose ('2024 年'), not a cell
     for k, (kind, printed, index) in enumerate(words):
-        nxt = words[k + 1] if k + 1 < len(words) else None
-        if kind == "value" and nxt and nxt[0] == "text" and _NOT_A_VALUE_AFTER.match(nxt[1]):
+        if kind == "value" and k + 1 < len(words) and _date_word(*words[k + 1][:2]):
             words[k] = ("text", printed, index)
     pieces: list[Piece] = []
-    current = Piece("", where=row.where, page=row.page, edges=([], []) if tabbed else None)
+    current = Piece("", where=row.where, page=row.page, edges=([], []))
     for kind, printed, index in words:
-        where = row.where if not tabbed else f"{row.where} cell {index + 1}"
-        if kind == "blank":  # tab-separated rows only
+        where = f"{row.where} cell {index + 1}"
+        if kind == "blank":
             (current.edges[1] if current.values else current.edges[0]).append(Token("", where, row.page, col=index))
             continue
         if kind == "text":
             if current.values:
                 pieces.append(current)
-                current = Piece("", where=row.where, page=row.page, edges=([], []) if tabbed else None)
-            elif current.edges:
+                current = Piece("", where=row.where, page=row.page, edges=([], []))
+            else:
                 current.edges[0].clear()  # empty label columns between label cells: spacing
             current.text += printed
         else:
-            if current.edges and current.values:  # blanks between two values are the row's cells
+            if current.values:  # blanks between two values are the row's cells
                 current.values.extend(current.edges[1])
                 current.edges[1].clear()
-            current.values.append(Token(printed, where, row.page, col=index if tabbed else None))
+            current.values.append(Token(printed, where, row.page, col=index))
     if current.text or current.values:
         pieces.append(current)
     if len(pieces) == 1 and not pieces[0].text and len(pieces[0].values) == 1:
         pieces[0].bare_number = _is_integer(pieces[0].values[0].text)
-    if tabbed and len(pieces) == 1:
+    if len(pieces) == 1:
         pieces[0].cells = row.cells  # a header row's fields, for the columns the rows below may be in
     return pieces
 
