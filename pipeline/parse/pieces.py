@@ -44,6 +44,12 @@ class Token(NamedTuple):
     col: int | None = None  # grid column or tab field index; None in other text rows
 
 
+# ``make(Token, (text, where, page, col))`` is ``Token(text, where, page, col)`` without the
+# NamedTuple's Python-level ``__new__`` (a third of the cost): for the paths that make a token
+# per printed cell (grid rows, text lines), every field given.
+make = tuple.__new__
+
+
 @dataclass
 class Piece:
     """Label text and the values printed after it, on one row."""
@@ -161,7 +167,7 @@ def _line_pieces(line: str, where: str, page: int | None) -> list[Piece]:
     last = len(parts) - 1
     for k, (kind, printed) in enumerate(parts):
         if kind == "value" and not (k < last and _date_word(*parts[k + 1])):
-            values.append(Token(printed, where, page))
+            values.append(make(Token, (printed, where, page, None)))
             continue
         if values:
             pieces.append(Piece(text, values, where=where, page=page))
@@ -235,7 +241,8 @@ def _grid_piece(row: Row) -> Piece:
         cut -= 1
     # a merged label cell copied into every spanned cell is one label ('一、… | 一、… | 57 | …')
     label = "".join(c for i, c in enumerate(cells[:cut]) if c and (i == 0 or c != cells[i - 1]))
-    values = [Token(cells[i].strip(), f"{row.where} col {i + 1}", row.page, col=i) for i in range(cut, len(cells))]
+    where, page = row.where, row.page
+    values = [make(Token, (cells[i].strip(), f"{where} col {i + 1}", page, i)) for i in range(cut, len(cells))]
     return Piece(label, values, grid=True, where=row.where, page=row.page, cells=cells)
 
 

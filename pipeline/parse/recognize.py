@@ -32,7 +32,7 @@ from pipeline import form
 from pipeline.document import Row
 from pipeline.parse import labels as lab
 from pipeline.parse.model import Cell, TableRead
-from pipeline.parse.pieces import WORD_PLACEHOLDERS, Piece, Token, to_pieces
+from pipeline.parse.pieces import WORD_PLACEHOLDERS, Piece, Token, make, to_pieces
 from pipeline.parse.readings import (
     RowEquation,
     holds,
@@ -752,7 +752,7 @@ def _cells(state: _State) -> tuple[list[Cell], list[str], list[str]]:
                 if value is None:
                     problems.append(f"{where}: row {slot.label_zh}, column {col}: '{text}' is not a number")
                     break
-                row.append(Cell(slot.code, col, value.raw, value.number, where, page))
+                row.append(make(Cell, (slot.code, col, value.raw, value.number, where, page)))
             else:
                 out.extend(row)
         elif slot.code in state.seen_blank:
@@ -907,8 +907,9 @@ def _grid_values(piece: Piece, slot: Slot, assigned: _Assigned, align: str, span
         stray = [c for c in cells[:first] if c.strip() and read_value(c) is not None and read_value(c).number]
         if stray:
             raise _Failure(f"{piece.where}: row {slot.label_zh}: a number ({stray[0]}) where the label is printed")
+        where, page = piece.where, piece.page
         piece.values = [
-            Token(out[i], f"{piece.where} col {columns[col].start + 1}", piece.page, col=columns[col].start)
+            make(Token, (out[i], f"{where} col {columns[col].start + 1}", page, columns[col].start))
             for i, col in enumerate(slot.cols)
         ]
         return tuple(out)
