@@ -463,14 +463,15 @@ def _wait(slots: list[Slot], where: str, state: _State) -> None:
 def _placeholder_words_in_label(piece: Piece, spec: Spec) -> bool:
     """A text line like '本 无' beside a group label printed one character per line: '无' (of
     无法提供) reads like a placeholder, but a line whose text names no row and whose only values
-    are such words is label text."""
-    if piece.grid or not lab.text_core(piece.text) or _row_occurrences(spec, piece.text):
+    are such words is label text. (The values are looked at first: most rows print numbers,
+    and the label's rows need not be looked for.)"""
+    if piece.grid or not all(t.text in WORD_PLACEHOLDERS for t in piece.values):
         return False
-    if all(t.text in WORD_PLACEHOLDERS for t in piece.values):
-        piece.text += "".join(t.text for t in piece.values)
-        piece.values = []
-        return True
-    return False
+    if not lab.text_core(piece.text) or _row_occurrences(spec, piece.text):
+        return False
+    piece.text += "".join(t.text for t in piece.values)
+    piece.values = []
+    return True
 
 
 def _label_area_is_text(piece: Piece, state: _State) -> None:
@@ -547,10 +548,10 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     that choice was between several rows, it is remembered: should one of the others end
     without values, the order could not tell them apart and the table fails."""
     spec = state.spec
-    before = "".join(p.text for p in buffer)
-    text = before + piece.text
-    own = (_own_from(buffer), len(lab.text_core(text)))
-    alone = _numbered_short_lines(buffer, spec)
+    text = "".join(p.text for p in buffer) + piece.text
+    # no label lines above (most rows): the row's own text starts the core, no line is alone
+    own = (_own_from(buffer) if buffer else 0, len(lab.text_core(text)))
+    alone = _numbered_short_lines(buffer, spec) if buffer else frozenset()
     found = _with_and_without(spec, text, after, own[0], alone) if piece.text else []
     _check_one_label(piece, found, own, state)
     # labels up to the row's own text; a row printing only its numbering ('1.') also the one below it
@@ -585,7 +586,8 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
         raise _Failure(f"{piece.where}: the label '{piece.text}' of values {_printed(piece)} names no row of the form")
     target = spec.slot(occ.label.code)
     _check_numbering(piece, target)
-    _check_rivals(spec, occ, lab.text_core(text), piece)
+    if not occ.exact:  # a label printed exactly has no rivals (``labels.rivals``)
+        _check_rivals(spec, occ, lab.text_core(text), piece)
     waiting = _fresh_rows(occurrences[:-1], state, but=target, alone=alone)
     _wait(waiting, buffer[0].where if buffer else piece.where, state)
     _bind(target, piece, piece.where, state)
@@ -614,12 +616,13 @@ def _check_one_label(piece: Piece, found: list[lab.Occurrence], own: tuple[int, 
     if len({o.label.code for o in rows}) > 1:  # '其他' beside a longer label: a heading's fragment
         rows = [o for o in rows if len(o.label.core) > lab.SHORT] or rows
     rows = list({o.label.code: o for o in rows}.values())
-    names = ", ".join(o.label.printed for o in rows)
     if len(rows) > 1 and (piece.grid or any(o.start < own[0] for o in rows[:-1])):
+        names = ", ".join(o.label.printed for o in rows)
         raise _Failure(
             f"{piece.where}: the label '{piece.text}' of values {_printed(piece)} names several rows: {names}"
         )
     if rows and all(o.label.code in state.assigned for o in rows):
+        names = ", ".join(o.label.printed for o in rows)
         first = state.assigned[rows[-1].label.code].label_where
         raise _Failure(
             f"{piece.where}: values {_printed(piece)} are printed under the label of {names}, "
