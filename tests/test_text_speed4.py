@@ -2,16 +2,18 @@
 
 Each shortcut is held to the code it spares: the bit-parallel bound of ``labels._may_align``
 to the longest common subsequence by its definition, and to the alignment it skips (it may
-only skip a label the alignment would reject); the untabbed line path of ``pieces`` to the
-word-by-word code it replaced.
+only skip a label the alignment would reject); the untabbed and tab-separated line paths of
+``pieces`` to the word-by-word code they replaced.
 """
 
 from __future__ import annotations
 
 import random
 
+from pipeline.document import Row
 from pipeline.parse import labels as lab
 from pipeline.parse import pieces
+from pipeline.parse.values import is_value
 
 
 def _lcs(a: str, b: str) -> int:
@@ -104,3 +106,64 @@ def test_line_pieces_are_those_of_the_word_by_word_path():
     rng = random.Random(6)
     for line in LINES + [_random_line(rng) for _ in range(3000)]:
         assert pieces._line_pieces(line, "line 3", 2) == _line_pieces_by_words(line, "line 3", 2), line
+
+
+def _tab_pieces_by_words(row: Row, line: str, keep_empty: bool) -> list[pieces.Piece]:
+    """The tab-separated path as the general code wrote it before (a list of words, the dates
+    marked in a second pass, a piece grown field by field): what ``_tab_pieces`` must give."""
+    Piece, Token = pieces.Piece, pieces.Token
+    if not line and keep_empty:
+        blanks = [Token("", f"{row.where} cell {i + 1}", row.page, col=i) for i in range(len(row.cells))]
+        return [Piece("", where=row.where, page=row.page, edges=(blanks, []))]
+    words = []
+    for index, word in enumerate(row.cells):
+        if not word.strip():
+            words.append(("blank", "", index))
+            continue
+        cell = word.strip()
+        words.append(("value" if is_value(cell) else "text", cell, index))
+    for k, (kind, printed, index) in enumerate(words):
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        if kind == "value" and nxt and nxt[0] == "text" and pieces._NOT_A_VALUE_AFTER.match(nxt[1]):
+            words[k] = ("text", printed, index)
+    out: list[pieces.Piece] = []
+    current = Piece("", where=row.where, page=row.page, edges=([], []))
+    for kind, printed, index in words:
+        where = f"{row.where} cell {index + 1}"
+        if kind == "blank":
+            (current.edges[1] if current.values else current.edges[0]).append(Token("", where, row.page, col=index))
+            continue
+        if kind == "text":
+            if current.values:
+                out.append(current)
+                current = Piece("", where=row.where, page=row.page, edges=([], []))
+            else:
+                current.edges[0].clear()
+            current.text += printed
+        else:
+            if current.values:
+                current.values.extend(current.edges[1])
+                current.edges[1].clear()
+            current.values.append(Token(printed, where, row.page, col=index))
+    if current.text or current.values:
+        out.append(current)
+    if len(out) == 1 and not out[0].text and len(out[0].values) == 1:
+        out[0].bare_number = pieces._is_integer(out[0].values[0].text)
+    if len(out) == 1:
+        out[0].cells = row.cells
+    return out
+
+
+def _random_fields(rng: random.Random) -> tuple[str, ...]:
+    fields = ["", "", " ", "0", "12", "年", "本机关", "1.", "无", "—", "3 ", "规章", "2024", "月底", "（一）"]
+    return tuple(rng.choice(fields) for _ in range(rng.randint(2, 10)))
+
+
+def test_tab_pieces_are_those_of_the_word_by_word_path():
+    rng = random.Random(7)
+    for _ in range(3000):
+        row = Row(_random_fields(rng), "line 9", page=rng.choice([None, 2]))
+        line = " ".join(c for c in row.cells if c)
+        for keep_empty in (False, True):
+            got = pieces._tab_pieces(row, line, keep_empty)
+            assert got == _tab_pieces_by_words(row, line, keep_empty), row

@@ -181,51 +181,42 @@ def _line_pieces(line: str, where: str, page: int | None) -> list[Piece]:
 
 
 def _tab_pieces(row: Row, line: str, keep_empty: bool) -> list[Piece]:
-    """A tab-separated line's pieces: one word per field, blank fields kept as edges."""
+    """A tab-separated line's pieces: one word per field, blank fields kept as edges. One pass
+    over the fields' kinds, each token made once with its field's location."""
+    where, page = row.where, row.page
     if not line and keep_empty:  # a line of tabs only: a row of blank cells
-        blanks = [Token("", f"{row.where} cell {i + 1}", row.page, col=i) for i in range(len(row.cells))]
-        return [Piece("", where=row.where, page=row.page, edges=(blanks, []))]
-    words: list[tuple[str, str, int]] = []  # (kind, printed, field index)
-    for index, word in enumerate(row.cells):
-        if not word.strip():
-            words.append(("blank", "", index))
-            continue
-        kind, printed = _cell_kind(word.strip())
-        words.append((kind, printed, index))
+        blanks = [make(Token, ("", f"{where} cell {i + 1}", page, i)) for i in range(len(row.cells))]
+        return [Piece("", where=where, page=page, edges=(blanks, []))]
+    fields = [c.strip() for c in row.cells]
+    kinds = ["blank" if not f else "value" if is_value(f) else "text" for f in fields]
     # a number before a word that starts with 年/月/日 is a date in prose ('2024 年'), not a cell
-    for k, (kind, printed, index) in enumerate(words):
-        if kind == "value" and k + 1 < len(words) and _date_word(*words[k + 1][:2]):
-            words[k] = ("text", printed, index)
+    for k in range(len(kinds) - 1):
+        if kinds[k] == "value" and _date_word(kinds[k + 1], fields[k + 1]):
+            kinds[k] = "text"
     pieces: list[Piece] = []
-    current = Piece("", where=row.where, page=row.page, edges=([], []))
-    for kind, printed, index in words:
-        where = f"{row.where} cell {index + 1}"
+    text, values, lead, trail = "", [], [], []  # lead, trail: the piece's edges
+    for index, kind in enumerate(kinds):
         if kind == "blank":
-            (current.edges[1] if current.values else current.edges[0]).append(Token("", where, row.page, col=index))
-            continue
-        if kind == "text":
-            if current.values:
-                pieces.append(current)
-                current = Piece("", where=row.where, page=row.page, edges=([], []))
+            (trail if values else lead).append(make(Token, ("", f"{where} cell {index + 1}", page, index)))
+        elif kind == "text":
+            if values:
+                pieces.append(Piece(text, values, where=where, page=page, edges=(lead, trail)))
+                text, values, lead, trail = "", [], [], []
             else:
-                current.edges[0].clear()  # empty label columns between label cells: spacing
-            current.text += printed
+                lead.clear()  # empty label columns between label cells: spacing
+            text += fields[index]
         else:
-            if current.values:  # blanks between two values are the row's cells
-                current.values.extend(current.edges[1])
-                current.edges[1].clear()
-            current.values.append(Token(printed, where, row.page, col=index))
-    if current.text or current.values:
-        pieces.append(current)
+            if values:  # blanks between two values are the row's cells
+                values.extend(trail)
+                trail.clear()
+            values.append(make(Token, (fields[index], f"{where} cell {index + 1}", page, index)))
+    if text or values:
+        pieces.append(Piece(text, values, where=where, page=page, edges=(lead, trail)))
     if len(pieces) == 1 and not pieces[0].text and len(pieces[0].values) == 1:
         pieces[0].bare_number = _is_integer(pieces[0].values[0].text)
     if len(pieces) == 1:
         pieces[0].cells = row.cells  # a header row's fields, for the columns the rows below may be in
     return pieces
-
-
-def _cell_kind(cell: str) -> tuple[str, str]:
-    return ("value", cell) if is_value(cell) else ("text", cell)
 
 
 def _is_integer(text: str) -> bool:
