@@ -274,6 +274,7 @@ class _Assigned:
     label_where: str
     columns: dict[str, range] | None = None  # the header columns in force where it was printed
     width: int = 0
+    starts: list[int] | None = None  # a tab row's placements (``_tab_starts``), once found
 
 
 class _Failure(Exception):
@@ -817,8 +818,13 @@ def _row_cells(assigned: _Assigned, state: _State, trusted: bool) -> tuple[list[
 
 
 def _tab_starts(assigned: _Assigned) -> list[int]:
-    texts = [t.text for t in assigned.piece.tab_fields()]
-    return window_starts(texts, len(assigned.slot.cols), assigned.slot.equations, last=True)
+    """Where a tab row's cells may start among its fields. Kept on the row: the header test
+    (``_tab_header_trusted``) and the reading (``_tab_readings``) both ask, and the row's fields
+    do not change once the table's rows are taken."""
+    if assigned.starts is None:
+        texts = [t.text for t in assigned.piece.tab_fields()]
+        assigned.starts = window_starts(texts, len(assigned.slot.cols), assigned.slot.equations, last=True)
+    return assigned.starts
 
 
 def _under_header(assigned: _Assigned, start: int) -> bool | None:
