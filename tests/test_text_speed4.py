@@ -167,3 +167,17 @@ def test_tab_pieces_are_those_of_the_word_by_word_path():
         for keep_empty in (False, True):
             got = pieces._tab_pieces(row, line, keep_empty)
             assert got == _tab_pieces_by_words(row, line, keep_empty), row
+
+
+def test_may_align_implies_the_bound_by_character_counts():
+    """``_find`` dropped its test of character counts (matched at most the common multiset of
+    characters): the common-subsequence bound it keeps rejects at least what that one did."""
+    rng = random.Random(8)
+    for _ in range(3000):
+        core = "".join(rng.choice("政府信息公开申请") for _ in range(rng.randint(5, 14)))
+        text = "".join(rng.choice("政府信息公开申请本机关") for _ in range(rng.randint(0, 40)))
+        m = len(core)
+        common = sum(min(core.count(ch), text.count(ch)) for ch in set(core))
+        by_counts = common - lab.DROP * (m - common) >= lab.MIN_SHARE * m and common >= 2
+        if lab._may_align(_label(core), text, 2):
+            assert by_counts
