@@ -44,6 +44,12 @@ class Token(NamedTuple):
     col: int | None = None  # grid column or tab field index; None in other text rows
 
 
+# ``make(Token, (text, where, page, col))`` is ``Token(text, where, page, col)`` without the
+# NamedTuple's Python-level ``__new__`` (a third of the cost): for the paths that make a token
+# per printed cell (grid rows, text lines), every field given.
+make = tuple.__new__
+
+
 @dataclass
 class Piece:
     """Label text and the values printed after it, on one row."""
@@ -139,54 +145,78 @@ def _text_pieces(row: Row, keep_empty: bool = False) -> list[Piece]:
         return []
     if line.strip() in WORD_PLACEHOLDERS:  # '（四）无' / '法提供': a label's line, not a row's values
         return [Piece(line.strip(), where=row.where, page=row.page)]
-    tabbed = len(row.cells) > 1
-    if tabbed and not line and keep_empty:  # a line of tabs only: a row of blank cells
-        blanks = [Token("", f"{row.where} cell {i + 1}", row.page, col=i) for i in range(len(row.cells))]
-        return [Piece("", where=row.where, page=row.page, edges=(blanks, []))]
-    words: list[tuple[str, str, int]] = []  # (kind, printed, word index)
-    cells = row.cells if tabbed else tuple(line.split())
-    for index, word in enumerate(cells):
-        if not word.strip():
-            if tabbed:
-                words.append(("blank", "", index))
-            continue
-        for kind, printed in split_word(word.strip()) if not tabbed else [_cell_kind(word.strip())]:
-            words.append((kind, printed, index))
-    # a number before a word that starts with 年/月/日 is a date in prose ('2024 年'), not a cell
-    for k, (kind, printed, index) in enumerate(words):
-        nxt = words[k + 1] if k + 1 < len(words) else None
-        if kind == "value" and nxt and nxt[0] == "text" and _NOT_A_VALUE_AFTER.match(nxt[1]):
-            words[k] = ("text", printed, index)
+    if len(row.cells) <= 1:
+        return _line_pieces(line, row.where, row.page)
+    return _tab_pieces(row, line, keep_empty)
+
+
+def _date_word(kind: str, printed: str) -> bool:
+    """Whether a word after a number makes it a date in prose ('2024 年'), not a cell."""
+    return kind == "text" and _NOT_A_VALUE_AFTER.match(printed) is not None
+
+
+def _line_pieces(line: str, where: str, page: int | None) -> list[Piece]:
+    """An untabbed text line's pieces: its words split into label text and numbers, a piece
+    for each label text and the numbers after it. The path of most text rows, written for
+    speed: one pass over the words' parts, every token with the line's own location."""
+    parts: list[tuple[str, str]] = []
+    for word in line.split():  # split() leaves no empty or space-padded word
+        parts.extend(split_word(word))
     pieces: list[Piece] = []
-    current = Piece("", where=row.where, page=row.page, edges=([], []) if tabbed else None)
-    for kind, printed, index in words:
-        where = row.where if not tabbed else f"{row.where} cell {index + 1}"
-        if kind == "blank":  # tab-separated rows only
-            (current.edges[1] if current.values else current.edges[0]).append(Token("", where, row.page, col=index))
+    text, values = "", []
+    last = len(parts) - 1
+    for k, (kind, printed) in enumerate(parts):
+        if kind == "value" and not (k < last and _date_word(*parts[k + 1])):
+            values.append(make(Token, (printed, where, page, None)))
             continue
-        if kind == "text":
-            if current.values:
-                pieces.append(current)
-                current = Piece("", where=row.where, page=row.page, edges=([], []) if tabbed else None)
-            elif current.edges:
-                current.edges[0].clear()  # empty label columns between label cells: spacing
-            current.text += printed
-        else:
-            if current.edges and current.values:  # blanks between two values are the row's cells
-                current.values.extend(current.edges[1])
-                current.edges[1].clear()
-            current.values.append(Token(printed, where, row.page, col=index if tabbed else None))
-    if current.text or current.values:
-        pieces.append(current)
+        if values:
+            pieces.append(Piece(text, values, where=where, page=page))
+            text, values = "", []
+        text += printed
+    if text or values:
+        pieces.append(Piece(text, values, where=where, page=page))
     if len(pieces) == 1 and not pieces[0].text and len(pieces[0].values) == 1:
         pieces[0].bare_number = _is_integer(pieces[0].values[0].text)
-    if tabbed and len(pieces) == 1:
-        pieces[0].cells = row.cells  # a header row's fields, for the columns the rows below may be in
     return pieces
 
 
-def _cell_kind(cell: str) -> tuple[str, str]:
-    return ("value", cell) if is_value(cell) else ("text", cell)
+def _tab_pieces(row: Row, line: str, keep_empty: bool) -> list[Piece]:
+    """A tab-separated line's pieces: one word per field, blank fields kept as edges. One pass
+    over the fields' kinds, each token made once with its field's location."""
+    where, page = row.where, row.page
+    if not line and keep_empty:  # a line of tabs only: a row of blank cells
+        blanks = [make(Token, ("", f"{where} cell {i + 1}", page, i)) for i in range(len(row.cells))]
+        return [Piece("", where=where, page=page, edges=(blanks, []))]
+    fields = [c.strip() for c in row.cells]
+    kinds = ["blank" if not f else "value" if is_value(f) else "text" for f in fields]
+    # a number before a word that starts with 年/月/日 is a date in prose ('2024 年'), not a cell
+    for k in range(len(kinds) - 1):
+        if kinds[k] == "value" and _date_word(kinds[k + 1], fields[k + 1]):
+            kinds[k] = "text"
+    pieces: list[Piece] = []
+    text, values, lead, trail = "", [], [], []  # lead, trail: the piece's edges
+    for index, kind in enumerate(kinds):
+        if kind == "blank":
+            (trail if values else lead).append(make(Token, ("", f"{where} cell {index + 1}", page, index)))
+        elif kind == "text":
+            if values:
+                pieces.append(Piece(text, values, where=where, page=page, edges=(lead, trail)))
+                text, values, lead, trail = "", [], [], []
+            else:
+                lead.clear()  # empty label columns between label cells: spacing
+            text += fields[index]
+        else:
+            if values:  # blanks between two values are the row's cells
+                values.extend(trail)
+                trail.clear()
+            values.append(make(Token, (fields[index], f"{where} cell {index + 1}", page, index)))
+    if text or values:
+        pieces.append(Piece(text, values, where=where, page=page, edges=(lead, trail)))
+    if len(pieces) == 1 and not pieces[0].text and len(pieces[0].values) == 1:
+        pieces[0].bare_number = _is_integer(pieces[0].values[0].text)
+    if len(pieces) == 1:
+        pieces[0].cells = row.cells  # a header row's fields, for the columns the rows below may be in
+    return pieces
 
 
 def _is_integer(text: str) -> bool:
@@ -202,7 +232,8 @@ def _grid_piece(row: Row) -> Piece:
         cut -= 1
     # a merged label cell copied into every spanned cell is one label ('一、… | 一、… | 57 | …')
     label = "".join(c for i, c in enumerate(cells[:cut]) if c and (i == 0 or c != cells[i - 1]))
-    values = [Token(cells[i].strip(), f"{row.where} col {i + 1}", row.page, col=i) for i in range(cut, len(cells))]
+    where, page = row.where, row.page
+    values = [make(Token, (cells[i].strip(), f"{where} col {i + 1}", page, i)) for i in range(cut, len(cells))]
     return Piece(label, values, grid=True, where=row.where, page=row.page, cells=cells)
 
 

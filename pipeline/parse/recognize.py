@@ -32,7 +32,7 @@ from pipeline import form
 from pipeline.document import Row
 from pipeline.parse import labels as lab
 from pipeline.parse.model import Cell, TableRead
-from pipeline.parse.pieces import WORD_PLACEHOLDERS, Piece, Token, to_pieces
+from pipeline.parse.pieces import WORD_PLACEHOLDERS, Piece, Token, make, to_pieces
 from pipeline.parse.readings import (
     RowEquation,
     holds,
@@ -274,6 +274,7 @@ class _Assigned:
     label_where: str
     columns: dict[str, range] | None = None  # the header columns in force where it was printed
     width: int = 0
+    starts: list[int] | None = None  # a tab row's placements (``_tab_starts``), once found
 
 
 class _Failure(Exception):
@@ -463,14 +464,15 @@ def _wait(slots: list[Slot], where: str, state: _State) -> None:
 def _placeholder_words_in_label(piece: Piece, spec: Spec) -> bool:
     """A text line like '本 无' beside a group label printed one character per line: '无' (of
     无法提供) reads like a placeholder, but a line whose text names no row and whose only values
-    are such words is label text."""
-    if piece.grid or not lab.text_core(piece.text) or _row_occurrences(spec, piece.text):
+    are such words is label text. (The values are looked at first: most rows print numbers,
+    and the label's rows need not be looked for.)"""
+    if piece.grid or not all(t.text in WORD_PLACEHOLDERS for t in piece.values):
         return False
-    if all(t.text in WORD_PLACEHOLDERS for t in piece.values):
-        piece.text += "".join(t.text for t in piece.values)
-        piece.values = []
-        return True
-    return False
+    if not lab.text_core(piece.text) or _row_occurrences(spec, piece.text):
+        return False
+    piece.text += "".join(t.text for t in piece.values)
+    piece.values = []
+    return True
 
 
 def _label_area_is_text(piece: Piece, state: _State) -> None:
@@ -547,10 +549,10 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     that choice was between several rows, it is remembered: should one of the others end
     without values, the order could not tell them apart and the table fails."""
     spec = state.spec
-    before = "".join(p.text for p in buffer)
-    text = before + piece.text
-    own = (_own_from(buffer), len(lab.text_core(text)))
-    alone = _numbered_short_lines(buffer, spec)
+    text = "".join(p.text for p in buffer) + piece.text
+    # no label lines above (most rows): the row's own text starts the core, no line is alone
+    own = (_own_from(buffer) if buffer else 0, len(lab.text_core(text)))
+    alone = _numbered_short_lines(buffer, spec) if buffer else frozenset()
     found = _with_and_without(spec, text, after, own[0], alone) if piece.text else []
     _check_one_label(piece, found, own, state)
     # labels up to the row's own text; a row printing only its numbering ('1.') also the one below it
@@ -585,7 +587,8 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
         raise _Failure(f"{piece.where}: the label '{piece.text}' of values {_printed(piece)} names no row of the form")
     target = spec.slot(occ.label.code)
     _check_numbering(piece, target)
-    _check_rivals(spec, occ, lab.text_core(text), piece)
+    if not occ.exact:  # a label printed exactly has no rivals (``labels.rivals``)
+        _check_rivals(spec, occ, lab.text_core(text), piece)
     waiting = _fresh_rows(occurrences[:-1], state, but=target, alone=alone)
     _wait(waiting, buffer[0].where if buffer else piece.where, state)
     _bind(target, piece, piece.where, state)
@@ -614,12 +617,13 @@ def _check_one_label(piece: Piece, found: list[lab.Occurrence], own: tuple[int, 
     if len({o.label.code for o in rows}) > 1:  # '其他' beside a longer label: a heading's fragment
         rows = [o for o in rows if len(o.label.core) > lab.SHORT] or rows
     rows = list({o.label.code: o for o in rows}.values())
-    names = ", ".join(o.label.printed for o in rows)
     if len(rows) > 1 and (piece.grid or any(o.start < own[0] for o in rows[:-1])):
+        names = ", ".join(o.label.printed for o in rows)
         raise _Failure(
             f"{piece.where}: the label '{piece.text}' of values {_printed(piece)} names several rows: {names}"
         )
     if rows and all(o.label.code in state.assigned for o in rows):
+        names = ", ".join(o.label.printed for o in rows)
         first = state.assigned[rows[-1].label.code].label_where
         raise _Failure(
             f"{piece.where}: values {_printed(piece)} are printed under the label of {names}, "
@@ -752,7 +756,7 @@ def _cells(state: _State) -> tuple[list[Cell], list[str], list[str]]:
                 if value is None:
                     problems.append(f"{where}: row {slot.label_zh}, column {col}: '{text}' is not a number")
                     break
-                row.append(Cell(slot.code, col, value.raw, value.number, where, page))
+                row.append(make(Cell, (slot.code, col, value.raw, value.number, where, page)))
             else:
                 out.extend(row)
         elif slot.code in state.seen_blank:
@@ -814,8 +818,13 @@ def _row_cells(assigned: _Assigned, state: _State, trusted: bool) -> tuple[list[
 
 
 def _tab_starts(assigned: _Assigned) -> list[int]:
-    texts = [t.text for t in assigned.piece.tab_fields()]
-    return window_starts(texts, len(assigned.slot.cols), assigned.slot.equations, last=True)
+    """Where a tab row's cells may start among its fields. Kept on the row: the header test
+    (``_tab_header_trusted``) and the reading (``_tab_readings``) both ask, and the row's fields
+    do not change once the table's rows are taken."""
+    if assigned.starts is None:
+        texts = [t.text for t in assigned.piece.tab_fields()]
+        assigned.starts = window_starts(texts, len(assigned.slot.cols), assigned.slot.equations, last=True)
+    return assigned.starts
 
 
 def _under_header(assigned: _Assigned, start: int) -> bool | None:
@@ -907,8 +916,9 @@ def _grid_values(piece: Piece, slot: Slot, assigned: _Assigned, align: str, span
         stray = [c for c in cells[:first] if c.strip() and read_value(c) is not None and read_value(c).number]
         if stray:
             raise _Failure(f"{piece.where}: row {slot.label_zh}: a number ({stray[0]}) where the label is printed")
+        where, page = piece.where, piece.page
         piece.values = [
-            Token(out[i], f"{piece.where} col {columns[col].start + 1}", piece.page, col=columns[col].start)
+            make(Token, (out[i], f"{where} col {columns[col].start + 1}", page, columns[col].start))
             for i, col in enumerate(slot.cols)
         ]
         return tuple(out)

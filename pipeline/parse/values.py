@@ -131,5 +131,7 @@ def _read_value(raw: str) -> Value | None:
 
 
 def is_value(raw: str) -> bool:
-    """True when the text can stand in a numeric cell (a number, blank or placeholder)."""
-    return read_value(raw) is not None
+    """True when the text can stand in a numeric cell (a number, blank or placeholder). The
+    cache is looked in first: every printed cell is asked, most of them already read."""
+    value = _VALUES.get(raw, _UNSEEN)
+    return (read_value(raw) if value is _UNSEEN else value) is not None

@@ -123,9 +123,9 @@ def _flat_parts(cell: etree._Element, children: list[etree._Element]) -> list[st
     return parts
 
 
-def _span(cell: etree._Element, name: str) -> int:
-    value = cell.get(name)
-    if not value:  # most cells span nothing
+def _span(value: str | None) -> int:
+    """A rowspan or colspan attribute's value -> the cells spanned (1 when absent or unreadable)."""
+    if not value:
         return 1
     value = value.strip()
     return max(1, min(int(value), 200)) if value.isdigit() else 1
@@ -150,10 +150,14 @@ def _table_rows(table: etree._Element, number: int) -> list[Row]:
                 continue
             if pending:
                 _fill_spanned(cells, pending)
-            rowspan, colspan = _span(td, "rowspan"), _span(td, "colspan")
+            # most cells span nothing: the attribute is absent, and _span is not called
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            rowspan = _span(rowspan) if rowspan else 1
+            colspan = _span(colspan) if colspan else 1
             col = len(cells)
             cells.append(_cell_text(td))
-            cells.extend([""] * (colspan - 1))
+            if colspan > 1:
+                cells.extend([""] * (colspan - 1))
             if rowspan > 1:
                 pending.update(dict.fromkeys(range(col, col + colspan), rowspan - 1))
         _fill_spanned(cells, pending)
