@@ -165,7 +165,7 @@ def _run(
         # a data source per chunk: GX caches each batch and the metrics computed on it in the
         # source's execution engine, which goes with the source
         source = context.data_sources.add_pandas("staging")
-        where_of = _cell_locations(con, _CHUNK_SCOPE)
+        where_of = _Locations(con)  # the chunk's failing reports' printed cells, read as they fail
         rows_before = len(outcome.dq_rows)
         memo: dict[Any, Any] = {}  # the chunk's staged cells, layouts and sums, shared by its frames
         for name, spec in specs.items():
@@ -297,7 +297,7 @@ def _record(
     meta: dict[str, Any],
     run_id: str,
     validated_at: datetime,
-    where_of: dict[tuple[str, str, str, str], str],
+    where_of: _Locations,
 ) -> None:
     raised = _raised(res.exception_info)
     if raised is not None:  # never 'no failing rows': the expectation was not evaluated
@@ -309,11 +309,13 @@ def _record(
     if not res.success and not unexpected:  # a failure that names no report would pass them all
         raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: failed without naming a failing row")
     index, frame = meta["index"], rows.frame
+    where_of.load({bad["report_id"] for bad in unexpected})
+    printed_at = where_of.where
     for bad in unexpected:
         key = tuple(bad[c] for c in index)
         row = frame.iloc[rows.position[key]]
         if meta["frame"] == "cells":
-            detail = _cell_detail(row.to_dict(), exp, where_of.get(key, "?"))
+            detail = _cell_detail(row.to_dict(), exp, printed_at.get(key, "?"))
         elif meta["frame"] in _WARNING_DETAIL:
             detail = _WARNING_DETAIL[meta["frame"]](row, exp)
         else:
@@ -322,7 +324,7 @@ def _record(
         owner = (bad["report_id"], bad.get("table_name", exp["meta"]["table"]))
         failures[owner].append(detail)
         printed = (
-            c for c in _failed_cells(row, exp, meta["frame"]) if (owner[0], c["table"], c["row"], c["col"]) in where_of
+            c for c in _failed_cells(row, exp, meta["frame"]) if (owner[0], c["table"], c["row"], c["col"]) in printed_at
         )
         cells[owner].extend(printed)
     if "table_name" in frame.columns:
@@ -468,13 +470,25 @@ _WARNING_DETAIL = {
 }
 
 
-def _cell_locations(con: duckdb.DuckDBPyConnection, scope: str | None) -> dict[tuple[str, str, str, str], str]:
-    """(report_id, table, row, col) -> where the cell is printed, for the reports of ``scope``."""
-    locations = {}
-    for table in TABLE_COLUMNS:
-        for report_id, row_code, col_code, where, page in con.execute(
-            "SELECT report_id, row_code, col_code, source_where, source_page "
-            f"FROM stg_{table} WHERE {frames.within(scope)}"
-        ).fetchall():
-            locations[(report_id, table, row_code, col_code)] = where if page is None else f"page {page}, {where}"
-    return locations
+class _Locations:
+    """(report_id, table, row, col) -> where the cell is printed, of the reports ``load`` was
+    given: read from staging only for the reports a result fails (a few of a chunk), not for
+    every cell of the chunk (a dict of some 100,000 cells per chunk of 500 reports, made for
+    the few failing ones). A report's printed cells are all loaded at once, so a cell it does
+    not print is absent, as it was from the whole chunk's dict."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con, self.loaded, self.where = con, set(), {}
+
+    def load(self, report_ids: set[str]) -> None:
+        new = sorted(report_ids - self.loaded)
+        if not new:
+            return
+        self.loaded.update(new)
+        for table in TABLE_COLUMNS:
+            for report_id, row_code, col_code, where, page in self.con.execute(
+                "SELECT report_id, row_code, col_code, source_where, source_page "
+                f"FROM stg_{table} WHERE report_id IN (SELECT unnest(?::VARCHAR[]))",
+                [new],
+            ).fetchall():
+                self.where[(report_id, table, row_code, col_code)] = where if page is None else f"page {page}, {where}"
