@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline import form
@@ -177,7 +178,7 @@ def _run(
                 for key in ("column_A", "column_B"):
                     expr = exp["kwargs"].get(key)
                     if expr and "+" in expr and expr not in frame:
-                        frame[expr] = frame.eval(expr)
+                        frame[expr] = _sum_of(frame, expr)
             if name not in suites:
                 suites[name] = suite = context.suites.add(gx.ExpectationSuite(**spec))
                 if len(suite.expectations) != len(spec["expectations"]):
@@ -269,23 +270,42 @@ def _add_docs_site(context: Any, docs_dir: Path) -> None:
 
 
 class _Rows:
-    """A validated frame and its rows by the suite's index columns (looked up once per frame, on
-    its first failing row, not once per failing expectation); ``read``, the columns of it GX
-    was handed (``_columns_read``: also what a row condition reads, evaluated faster on them)."""
+    """A validated frame and its rows by the suite's index columns, looked up for the reports
+    a result fails only (a few of the chunk's, never a dict of every row of a 100,000-row
+    frame), each report once per frame; ``read``, the columns of it GX was handed
+    (``_columns_read``: also what a row condition reads, evaluated faster on them)."""
 
     def __init__(self, frame: pd.DataFrame, index: list[str], read: pd.DataFrame) -> None:
         self.frame, self.index, self.read = frame, index, read
+        self.position: dict[tuple[Any, ...], int] = {}
+        self._reports: set[str] = set()
 
-    @cached_property
-    def position(self) -> dict[tuple[Any, ...], int]:
-        columns = [self.frame[c].tolist() for c in self.index]
-        return {key: i for i, key in enumerate(zip(*columns, strict=True))}
+    def load(self, report_ids: set[str]) -> None:
+        """Index the rows of ``report_ids`` not indexed yet. Every key names its report, so a
+        key's position is what a dict over the whole frame gives (its last row)."""
+        new = report_ids - self._reports
+        if not new:
+            return
+        self._reports |= new
+        at = np.flatnonzero(self.frame["report_id"].isin(list(new)).to_numpy())
+        columns = [self.frame[c].take(at).tolist() for c in self.index]
+        self.position.update(zip(zip(*columns, strict=True), at.tolist(), strict=True))
 
     @cached_property
     def tables(self) -> list[tuple[str, str]]:
         """(report_id, table_name) of a frame over several tables, sorted, once per frame."""
-        pairs = zip(self.frame["report_id"].tolist(), self.frame["table_name"].tolist(), strict=True)
-        return sorted(set(pairs))
+        pairs = self.frame[["report_id", "table_name"]].drop_duplicates()
+        return sorted(zip(pairs["report_id"].tolist(), pairs["table_name"].tolist(), strict=True))
+
+
+def _sum_of(frame: pd.DataFrame, expr: str) -> pd.Series:
+    """The column an equation side ``'a + b + c'`` names: its terms added left to right, as
+    ``frame.eval`` adds them, without parsing the expression for each frame."""
+    codes = [c.strip() for c in expr.split("+")]
+    total = frame[codes[0]]
+    for code in codes[1:]:
+        total = total + frame[code]
+    return total
 
 
 def _record(
@@ -309,7 +329,9 @@ def _record(
     if not res.success and not unexpected:  # a failure that names no report would pass them all
         raise RuntimeError(f"suite {suite}, {exp['meta']['rule']}: failed without naming a failing row")
     index, frame = meta["index"], rows.frame
-    where_of.load({bad["report_id"] for bad in unexpected})
+    failing = {bad["report_id"] for bad in unexpected}
+    where_of.load(failing)
+    rows.load(failing)
     printed_at = where_of.where
     for bad in unexpected:
         key = tuple(bad[c] for c in index)
@@ -324,7 +346,9 @@ def _record(
         owner = (bad["report_id"], bad.get("table_name", exp["meta"]["table"]))
         failures[owner].append(detail)
         printed = (
-            c for c in _failed_cells(row, exp, meta["frame"]) if (owner[0], c["table"], c["row"], c["col"]) in printed_at
+            c
+            for c in _failed_cells(row, exp, meta["frame"])
+            if (owner[0], c["table"], c["row"], c["col"]) in printed_at
         )
         cells[owner].extend(printed)
     if "table_name" in frame.columns:
