@@ -84,3 +84,41 @@ def test_chunks_give_the_results_of_one_validation(tmp_path, batch):
     pages = [p.stem for p in (docs / "validations").rglob("*.html")]
     assert {p.rsplit("_of_", 1)[-1] for p in pages} == {"0003"}
     assert {p.split("_chunk_")[1][:4] for p in pages} == {"0001", "0002", "0003"}
+
+
+def test_failing_cells_are_located_and_indexed_as_over_the_whole_chunk(tmp_path):
+    """Where a failing cell is printed (``_Locations``) and which frame row a failing key is
+    (``_Rows``) are read only for the reports a result fails; loaded for every report, they are
+    what a dict over every staged cell and every frame row gives (the last row of a key)."""
+    results = _gate_cases(tmp_path)
+    build = _stage(tmp_path, results)
+    with warehouse.connect(build.path) as con:
+        whole: dict[tuple[str, str, str, str], str] = {}
+        for table in validate.TABLE_COLUMNS:
+            query = f"SELECT report_id, row_code, col_code, source_where, source_page FROM stg_{table}"
+            for report_id, row_code, col_code, where, page in con.execute(query).fetchall():
+                whole[(report_id, table, row_code, col_code)] = where if page is None else f"page {page}, {where}"
+        reports = {r for (r,) in con.execute("SELECT report_id FROM stg_reports").fetchall()}
+        located = validate._Locations(con)
+        for report_id in sorted(reports):  # one at a time, as results fail, then all again
+            located.load({report_id})
+        located.load(reports)
+        assert located.where == whole
+
+        frame = validate.frames.build(con, "cells", None)
+        index = ["report_id", "table_name", "row_code", "col_code"]
+        rows = validate._Rows(frame, index, frame)
+        rows.load(set(frame["report_id"].head(1)))
+        rows.load(set(frame["report_id"]))
+        columns = [frame[c].tolist() for c in index]
+        assert rows.position == {key: i for i, key in enumerate(zip(*columns, strict=True))}
+    warehouse.discard(build)
+
+
+def test_an_equation_side_is_what_frame_eval_makes_of_it():
+    """The '+' columns GX compares are added term by term (``_sum_of``), as pandas' eval adds them."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1.0, 0.1, 2.5e15, 7.0], "b": [2.0, 0.2, 1.0, 0.0], "c": [0.5, 0.3, -3.0, 1e-9]})
+    for expr in ("a + b", "a + b + c", "c + a"):
+        pd.testing.assert_series_equal(validate._sum_of(frame, expr), frame.eval(expr), check_names=False)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline import form
@@ -165,7 +166,11 @@ def _equation_frame(
     for eq in form.EQUATIONS:
         if eq.frame != frame or eq.template != template:
             continue
-        counts = missing[missing[term_col].isin(eq.terms)].groupby(["report_id", member_col]).size()
+        hits = missing[missing[term_col].isin(eq.terms)]
+        if hits.empty:  # most chunks print every total: no groupby, reindex of the frame's keys
+            wide[not_printed_column(eq)] = np.zeros(len(wide), dtype="int64")
+            continue
+        counts = hits.groupby(["report_id", member_col]).size()
         keys = pd.MultiIndex.from_arrays([wide["report_id"], wide[member_dim]])
         wide[not_printed_column(eq)] = counts.reindex(keys, fill_value=0).to_numpy().astype("int64")
     return wide
