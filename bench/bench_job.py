@@ -16,10 +16,13 @@ format (txt, tsv, md, html, docx, pdf), so duplicate handling does not dominate.
    the whole job at that size). For speed these are txt/tsv reports, made distinct beyond
    2,000 by a trailing byte.
 4. ``--batch``: the first run over such folders, per stage wall and CPU seconds (from the
-   steps' ``*_cpu_s`` metadata) and the main process's peak memory after each step.
+   steps' ``*_cpu_s`` metadata) and the main process's peak memory after each step; with
+   ``--mixed N`` also over N reports of every format (the mix of 2.), and for each folder the
+   ratio of the steps after parsing to parsing.
 
     .venv/bin/python bench/bench_job.py [-n 600] [--noop 20,2000,10000] [--workers 1,2] [--keep DIR]
     .venv/bin/python bench/bench_job.py --only-batch --batch 2000,10000 [--keep DIR]   # 4. per stage CPU, memory
+    .venv/bin/python bench/bench_job.py --only-batch --batch 2000 --mixed 2000   # 4., and a folder of every format
 """
 
 from __future__ import annotations
@@ -262,20 +265,26 @@ CPU_STAGES = (
 )
 
 
-def batch(root: Path, sizes: list[int], seed: int) -> None:
-    """The first run over N text reports (the no-op folders): CPU seconds (user + system) per
-    step, from the steps' ``*_cpu_s`` metadata, and the main process's peak after each step.
-    The parse steps' CPU holds the workers' read + recognize (parse) and the main process's
-    staging of their rows (stage). Runs before ``parse_workers_cpu_s`` was recorded: parse =
-    the steps' CPU less the staging's wall seconds (a lower bound; stage, its wall seconds)."""
-    print("\n## first run over N text reports: CPU s per stage, peak memory of the main process\n")
+def batch(root: Path, sizes: list[int], seed: int, mixed: list[int] | None = None) -> None:
+    """The first run over N text reports (the no-op folders) and, with ``mixed``, over N
+    reports of every format (the -n job's six formats, round-robin, distinct): CPU seconds
+    (user + system) per step, from the steps' ``*_cpu_s`` metadata, and the main process's
+    peak after each step. The parse steps' CPU holds the workers' read + recognize (parse) and
+    the main process's staging of their rows (stage). Runs before ``parse_workers_cpu_s`` was
+    recorded: parse = the steps' CPU less the staging's wall seconds (a lower bound; stage, its
+    wall seconds). Last, for each folder, after parsing / parsing: how the steps after the
+    readers compare with them for text reports and for the mix users run."""
+    print("\n## first run over N reports: CPU s per stage, peak memory of the main process\n")
     head = " ".join(f"{s:>11}" for s, _ in CPU_STAGES)
-    first = f"{'files':>6} {'wall s':>7} {'CPU s':>7} {'parse':>7} {'stage':>7}"
+    first = f"{'folder':>12} {'wall s':>7} {'CPU s':>7} {'parse':>7} {'stage':>7}"
     print(f"{first} {head}  {'after parse':>11} {'peak MB':>7}")
-    for n in sizes:
-        raw, warehouse, home = root / f"batch{n}", root / f"batch{n}_wh" / "g.duckdb", root / f"batch{n}_home"
+    ratios = []
+    folders = [(f"batch{n}", n, text_folder) for n in sizes]
+    folders += [(f"mixed{n}", n, lambda raw, n, seed: generate(raw, n, seed)) for n in mixed or []]
+    for name, n, make in folders:
+        raw, warehouse, home = root / name, root / f"{name}_wh" / "g.duckdb", root / f"{name}_home"
         if not raw.exists():
-            text_folder(raw, n, seed)
+            make(raw, n, seed)
         f = ingest(raw, warehouse, home, 2)
         if "parse_workers_cpu" in f:
             parse = f["parse_workers_cpu"]
@@ -285,11 +294,19 @@ def batch(root: Path, sizes: list[int], seed: int) -> None:
             parse = f.get("parse_shard_cpu", 0.0) - stage
         after = stage + sum(f.get(c, 0.0) for _, c in CPU_STAGES)
         cols = " ".join(f"{f.get(c, 0.0):11.1f}" for _, c in CPU_STAGES)
-        first = f"{n:6d} {f['wall']:7.1f} {f['cpu']:7.1f} {parse:7.1f} {stage:7.1f}"
+        first = f"{name:>12} {f['wall']:7.1f} {f['cpu']:7.1f} {parse:7.1f} {stage:7.1f}"
         print(f"{first} {cols}  {after:11.1f} {f['main_mb']:7.0f}")
         print(f"       main process peak after each step (MB): {rss_by_step(f)}")
         print(f"       load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        ratios.append((name, after, parse))
     print("(parse: the readers' CPU; stage: the parse steps' own; after parse: stage + the columns after it)")
+    for name, after, parse in ratios:
+        print(f"{name:>12}: after parsing / parsing = {after:.1f} / {parse:.1f} = {after / parse:.2f}")
+
+
+def sizes(text: str) -> list[int]:
+    """``"2000,10000"`` -> [2000, 10000]; ``""`` -> []."""
+    return [int(s) for s in text.split(",") if s]
 
 
 def main() -> None:
@@ -299,13 +316,16 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="worker counts for the job (comma-separated)")
     ap.add_argument("--noop", default="20,2000,10000", help="folder sizes for the no-op (comma-separated; '' skips)")
     ap.add_argument("--batch", default="", help="text-report folder sizes: per-stage CPU and memory of a first run")
+    ap.add_argument(
+        "--mixed", default="", help="folder sizes of reports of every format for --batch's figures (e.g. 2000)"
+    )
     ap.add_argument("--only-batch", action="store_true", help="run only --batch (no per-format, job or no-op figures)")
     ap.add_argument("--keep", type=Path, help="work here and keep the files (default: a temporary folder)")
     args = ap.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="gongkai_bench_job_"))
     try:
         if args.only_batch:
-            batch(root, [int(s) for s in args.batch.split(",") if s], args.seed)
+            batch(root, sizes(args.batch), args.seed, sizes(args.mixed))
             return
         raw = root / "mixed"
         t0 = time.perf_counter()
@@ -313,8 +333,8 @@ def main() -> None:
         print(f"generated {args.n} reports in {time.perf_counter() - t0:.0f} s: {root}")
         per_format(by_format)
         job(raw, root, args.n, [int(w) for w in args.workers.split(",") if w])
-        noop(root, [int(s) for s in args.noop.split(",") if s], args.seed)
-        batch(root, [int(s) for s in args.batch.split(",") if s], args.seed)
+        noop(root, sizes(args.noop), args.seed)
+        batch(root, sizes(args.batch), args.seed, sizes(args.mixed))
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

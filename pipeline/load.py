@@ -20,7 +20,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -362,51 +363,53 @@ def resolve_duplicates(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, run
     # every agency-year's copies in one query, decided in Python, written in one statement per
     # kind: a query and an UPDATE per agency-year and loser cost minutes at 10,000 reports
     con.register("duplicate_keys", keys.astype({"year": "int64"}))
-    candidates = con.execute(
-        "SELECT r.agency_id, r.year, r.report_id, r.source_file, r.status, r.numbers_hash, r.ingested_at, "
-        "r.published, coalesce(r.first_ingested_at, r.ingested_at) AS received FROM reports r "
+    cursor = con.execute(
+        f"SELECT {', '.join(f'r.{c}' for c in _Copy._fields[:-1])}, "
+        "coalesce(r.first_ingested_at, r.ingested_at) AS received FROM reports r "
         "JOIN duplicate_keys k ON r.agency_id = k.agency_id AND r.year = k.year "
         "WHERE r.status IN ('loaded', 'partial') ORDER BY r.agency_id, r.year, r.ingested_at, r.source_file"
-    ).df()
+    )
+    groups: dict[tuple[str, int], list[_Copy]] = defaultdict(list)  # plain rows: a pandas filter per group cost
+    for row in map(_Copy._make, cursor.fetchall()):  # most of the gate at 10,000 reports (2,000 groups)
+        groups[(row.agency_id, row.year)].append(row)
     con.unregister("duplicate_keys")
-    copies = {key: rows for key, rows in candidates.groupby(["agency_id", "year"], sort=False) if len(rows) > 1}
+    copies = {key: rows for key, rows in groups.items() if len(rows) > 1}
     demoted: list[tuple[str, str, str]] = []  # (report_id, duplicate_of, reason)
     conflicts: list[tuple[str, str]] = []  # (winner's report_id, message)
     for agency_id, year in keys.itertuples(index=False):
         rows = copies.get((agency_id, int(year)))
         if rows is None:
             continue
-        rows = rows.reset_index(drop=True)
-        best_status = "loaded" if (rows["status"] == "loaded").any() else "partial"
-        best = rows[rows["status"] == best_status]
-        conflict = best["numbers_hash"].nunique() > 1
-        winner, by_date = _newest_copy(best) if conflict else (best.iloc[0], False)
-        losers = rows[rows["report_id"] != winner["report_id"]]
-        for loser in losers.itertuples(index=False):
+        best_status = "loaded" if any(r.status == "loaded" for r in rows) else "partial"
+        best = [r for r in rows if r.status == best_status]
+        conflict = len({r.numbers_hash for r in best if r.numbers_hash is not None}) > 1
+        winner, by_date = _newest_copy(best) if conflict else (best[0], False)
+        losers = [r for r in rows if r.report_id != winner.report_id]
+        for loser in losers:
             if loser.status != best_status:
-                why = f"duplicate of {winner['source_file']}, a copy that passes every check"
-            elif conflict and loser.numbers_hash != winner["numbers_hash"]:
-                dates = f"{_dated(winner['published'])}; this copy {_dated(loser.published)}"
+                why = f"duplicate of {winner.source_file}, a copy that passes every check"
+            elif conflict and _differ(loser.numbers_hash, winner.numbers_hash):
+                dates = f"{_dated(winner.published)}; this copy {_dated(loser.published)}"
                 how = dates if by_date else f"received later, as the printed dates do not tell: {dates}"
                 why = (
-                    f"conflicting copy: {winner['source_file']} is newer ({how}) and its numbers differ; "
+                    f"conflicting copy: {winner.source_file} is newer ({how}) and its numbers differ; "
                     "it is loaded instead"
                 )
             else:
-                why = f"duplicate of {winner['source_file']} (same agency, year and numbers)"
-            demoted.append((loser.report_id, winner["report_id"], why))
+                why = f"duplicate of {winner.source_file} (same agency, year and numbers)"
+            demoted.append((loser.report_id, winner.report_id, why))
         if conflict:
-            others = ", ".join(f"{o.source_file} {_dated(o.published)}" for o in losers.itertuples(index=False))
+            others = ", ".join(f"{o.source_file} {_dated(o.published)}" for o in losers)
             kept = (
-                f"its printed date is the latest ({_dated(winner['published'])})"
+                f"its printed date is the latest ({_dated(winner.published)})"
                 if by_date
-                else f"received last, as the printed dates do not tell (this copy {_dated(winner['published'])})"
+                else f"received last, as the printed dates do not tell (this copy {_dated(winner.published)})"
             )
             message = (
                 f"conflict: other copies for the same agency and year have different numbers ({others}); "
                 f"this copy is loaded: {kept}"
             )
-            conflicts.append((winner["report_id"], message))
+            conflicts.append((winner.report_id, message))
     _demote(con, demoted)
     _delete_facts(con, [r for r, _, _ in demoted], quarantine_too=True)
     if conflicts:
@@ -449,18 +452,42 @@ def _demote(con: duckdb.DuckDBPyConnection, demoted: list[tuple[str, str, str]])
     con.unregister("demoted")
 
 
-def _newest_copy(best: pd.DataFrame) -> tuple[pd.Series, bool]:
+class _Copy(NamedTuple):
+    """A loaded or partial report of an agency-year with several (``resolve_duplicates``)."""
+
+    agency_id: str
+    year: int
+    report_id: str
+    source_file: str
+    status: str
+    numbers_hash: str | None
+    ingested_at: datetime
+    published: date | None
+    received: datetime | None  # coalesce(first_ingested_at, ingested_at)
+
+
+def _differ(a: str | None, b: str | None) -> bool:
+    """Whether two copies' numbers differ: an unknown hash differs from every hash, itself too
+    (as NaN compared in the pandas rows this was first written on)."""
+    return a is None or b is None or a != b
+
+
+def _newest_copy(best: list[_Copy]) -> tuple[_Copy, bool]:
     """The copy a conflict keeps, and whether the documents' printed dates decided it.
 
     The dates decide when every copy prints one and one is the latest. Otherwise the copy the
     warehouse received last is taken as the re-issue (``first_ingested_at``: not reset by a
     copy, a re-download or a re-parse), and the content hash settles a tie, so the choice is
     the same on every run."""
-    dates = best["published"]
-    if dates.notna().all() and (dates == dates.max()).sum() == 1:
-        return best[dates == dates.max()].iloc[0], True
-    order = best.sort_values(["received", "report_id"], ascending=[False, True])
-    return order.iloc[0], False
+    dates = [r.published for r in best]
+    if all(d is not None for d in dates):
+        latest = max(dates)
+        newest = [r for r in best if r.published == latest]
+        if len(newest) == 1:
+            return newest[0], True
+    order = sorted(best, key=lambda r: r.report_id)  # then received, newest first, unknown last (stable)
+    order.sort(key=lambda r: (r.received is not None, r.received or datetime.min), reverse=True)
+    return order[0], False
 
 
 def _dated(published: object) -> str:

@@ -12,7 +12,9 @@ byte-identical copy) and the warnings (``load.warning_results``, what the CLI co
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -527,8 +529,23 @@ def _pass_rate_section(data: Data) -> str:
 # --- detail page ------------------------------------------------------------------------------
 
 
+_SPECIAL = re.compile("[&<>\"']").search  # what ``html.escape`` replaces
+
+
+def _esc(text: str) -> str:
+    """``html.escape(text)``, without its five replacements for the text (most cells: digits,
+    "page 3, line 41") that holds none of the characters it replaces: the same string."""
+    return escape(text) if _SPECIAL(text) else text
+
+
+def _missing(value: Any) -> bool:
+    """``pd.isna`` of one cell value (None, NaN, pd.NA) without pandas' dispatch per call: a
+    report page asks it of each of its some 250 cells twice."""
+    return value is None or value is pd.NA or value != value
+
+
 def _number(value: float | None, raw: str) -> str:
-    return escape(raw) if raw else ("" if value is None or pd.isna(value) else f"{value:g}")
+    return _esc(raw) if raw else ("" if _missing(value) else f"{value:g}")
 
 
 def _marks(latest: list[dict[str, Any]]) -> dict[tuple[str, str, str], tuple[str, str]]:
@@ -544,26 +561,42 @@ def _marks(latest: list[dict[str, Any]]) -> dict[tuple[str, str, str], tuple[str
 
 
 def _grid(table: str, cells: list[Cell], rows: list[tuple[str, str]], cols: list[tuple[str, str]], marks: dict) -> str:
+    """The table as printed: a row (column) of the layout is shown when any cell of it was
+    read in a column (row) of the layout. Each cell's ``<td>`` is written here in one string
+    (what ``_td`` would write), the labels' through ``_label_td``: this is the inner loop of
+    every report page."""
     by = {(c.row_code, c.col_code): c for c in cells}
-    present_rows = [r for r in rows if any((r[0], c[0]) in by for c in cols)]
-    present_cols = [c for c in cols if any((r[0], c[0]) in by for r in rows)]
+    row_codes, col_codes = {code for code, _ in rows}, {code for code, _ in cols}
+    rows_read = {r for r, c in by if c in col_codes}
+    cols_read = {c for r, c in by if r in row_codes}
+    present_rows = [r for r in rows if r[0] in rows_read]
+    present_cols = [c for c in cols if c[0] in cols_read]
     if not present_rows:
         return "<p>No cell of this table was read.</p>"
     body = []
     for code, label in present_rows:
-        line = [_td(escape(label))]
+        line = [_label_td(label)]
         for col, _ in present_cols:
             cell = by.get((code, col))
             if cell is None:
-                line.append(_td(""))
+                line.append("<td></td>")
                 continue
-            where = f"page {cell.source_page}, {cell.source_where}" if pd.notna(cell.source_page) else cell.source_where
+            page = cell.source_page
+            where = cell.source_where if _missing(page) else f"page {page}, {cell.source_where}"
             cls, why = marks.get((table, code, col), ("", ""))
-            line.append(
-                _td(_number(cell.number, cell.raw), f"num {cls}".strip(), f"{where}" + (f" · {why}" if why else ""))
-            )
+            title = f"{where}" + (f" · {why}" if why else "")
+            attrs = f' class="num {cls}"' if cls else ' class="num"'
+            if title:
+                attrs += f' title="{_esc(title)}"'
+            line.append(f"<td{attrs}>{_number(cell.number, cell.raw)}</td>")
         body.append(line)
     return _table(["", *[escape(label) for _, label in present_cols]], body, f"grid grid-{table}")
+
+
+@functools.cache
+def _label_td(label: str) -> str:
+    """A row label's cell: the form's labels, a few hundred, drawn on every page."""
+    return _td(escape(label))
 
 
 def _printed_date(value: Any) -> str:
@@ -593,6 +626,33 @@ FOOTER = (
     '<p class="meta">This page is drawn again whenever what it shows changes; when the dashboard was '
     'last built: <a href="../index.html">the summary</a>.</p>'
 )
+
+
+@functools.cache
+def _layouts(template: str | None) -> dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+    """Per table, the (code, label) of its rows and of its columns in ``template``'s form (the
+    2021 form when the template is not known): the same for every report of a template."""
+    tpl = form.TEMPLATES.get(template or "2021", form.TEMPLATES["2021"])
+    return {
+        "proactive_disclosure": (
+            [(m.code, m.label_zh) for b in tpl.proactive for m in b.items],
+            [
+                (m, form.MEASURES_BY_CODE[m].label_zh)
+                for m in dict.fromkeys(x for b in tpl.proactive for x in b.measures)
+            ],
+        ),
+        "applications": (
+            [(m.code, m.label_zh) for m in tpl.value_rows],
+            [(m.code, m.label_zh) for m in form.APPLICANT_TYPES],
+        ),
+        "review_litigation": (
+            [
+                (m.code, (form.PROCEEDING_GROUP_ZH.get(m.parent or "", "") + " " + m.label_zh).strip())
+                for m in form.PROCEEDINGS
+            ],
+            [(m.code, m.label_zh) for m in form.RESULTS],
+        ),
+    }
 
 
 def report_page(data: Data, chunk: Chunk, report: dict[str, Any]) -> str:
@@ -652,27 +712,7 @@ def report_page(data: Data, chunk: Chunk, report: dict[str, Any]) -> str:
             )
         )
     tables = []
-    tpl = form.TEMPLATES.get(template or "2021", form.TEMPLATES["2021"])
-    layouts = {
-        "proactive_disclosure": (
-            [(m.code, m.label_zh) for b in tpl.proactive for m in b.items],
-            [
-                (m, form.MEASURES_BY_CODE[m].label_zh)
-                for m in dict.fromkeys(x for b in tpl.proactive for x in b.measures)
-            ],
-        ),
-        "applications": (
-            [(m.code, m.label_zh) for m in tpl.value_rows],
-            [(m.code, m.label_zh) for m in form.APPLICANT_TYPES],
-        ),
-        "review_litigation": (
-            [
-                (m.code, (form.PROCEEDING_GROUP_ZH.get(m.parent or "", "") + " " + m.label_zh).strip())
-                for m in form.PROCEEDINGS
-            ],
-            [(m.code, m.label_zh) for m in form.RESULTS],
-        ),
-    }
+    layouts = _layouts(template)
     for table in form.TABLES:
         printed = cells.get(table, [])
         state = (
