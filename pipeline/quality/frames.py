@@ -41,18 +41,25 @@ def _memo(memo: dict[Any, Any] | None, key: tuple[str, ...], make: Callable[[], 
 
 
 # The staging columns the frames read (where a cell is printed, its page and the agency and
-# year are not: pulling them into pandas cost a third of reading the staged cells)
-_STAGING_READ = "report_id, template, row_code, col_code, number, number_text, raw"
+# year are not: pulling them into pandas cost a third of reading the staged cells). The number
+# is cast to DOUBLE in DuckDB, as ``.df()`` converts a DECIMAL column (the same doubles).
+_STAGING_READ = "report_id, template, row_code, col_code, number::DOUBLE AS number, number_text, raw"
 
 
 def staging(con: duckdb.DuckDBPyConnection, table: str, scope: str | None = None) -> pd.DataFrame:
     """Staged cells of ``table`` that were read without problems (of the reports in ``scope``),
-    with the columns the frames read."""
-    return con.execute(
+    with the columns the frames read.
+
+    Fetched as Arrow and handed to pandas (the same columns and dtypes as ``.df()``): ``.df()``
+    converted each string cell on its own, 0.2 CPU s per 1,000 reports' applications table,
+    the Arrow path 0.04. No rows: ``.df()`` (its empty string columns are objects, Arrow's are
+    strings, and a frame concatenating them would change dtype)."""
+    query = (
         f"SELECT {_STAGING_READ} FROM stg_{table} s WHERE NOT EXISTS (SELECT 1 FROM stg_problems p "
-        f"WHERE p.report_id = s.report_id AND p.table_name = ?) AND {within(scope, 's.report_id')}",
-        [table],
-    ).df()
+        f"WHERE p.report_id = s.report_id AND p.table_name = ?) AND {within(scope, 's.report_id')}"
+    )
+    cells = con.sql(query, params=[table]).to_arrow_table()
+    return cells.to_pandas() if cells.num_rows else con.execute(query, [table]).df()
 
 
 # Frames on which the form's equations are evaluated: frame -> (table, long column naming a
