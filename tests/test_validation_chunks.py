@@ -122,3 +122,37 @@ def test_an_equation_side_is_what_frame_eval_makes_of_it():
     frame = pd.DataFrame({"a": [1.0, 0.1, 2.5e15, 7.0], "b": [2.0, 0.2, 1.0, 0.0], "c": [0.5, 0.3, -3.0, 1e-9]})
     for expr in ("a + b", "a + b + c", "c + a"):
         pd.testing.assert_series_equal(validate._sum_of(frame, expr), frame.eval(expr), check_names=False)
+
+
+@pytest.mark.parametrize("batch", [_gate_cases, _samples], ids=["gate-cases", "samples"])
+def test_staged_cells_are_what_df_makes_of_them(tmp_path, batch):
+    """``frames.staging`` fetches Arrow and casts the number in DuckDB: the same columns, dtypes
+    and rows (in order) as ``.df()`` of the staged DECIMAL, also for a scope with no cells; an
+    equation's layout condition picks the reports ``Equation.applies`` picks on their flags."""
+    import pandas as pd
+
+    from pipeline import form
+    from pipeline.quality import frames
+
+    build = _stage(tmp_path, batch(tmp_path))
+    with warehouse.connect(build.path) as con:
+        for table in validate.TABLE_COLUMNS:
+            for scope in (None, "SELECT 'no such report'"):
+                query = (
+                    "SELECT report_id, template, row_code, col_code, number, number_text, raw FROM "
+                    f"stg_{table} s WHERE NOT EXISTS (SELECT 1 FROM stg_problems p WHERE p.report_id = "
+                    f"s.report_id AND p.table_name = '{table}') AND {frames.within(scope, 's.report_id')}"
+                )
+                wanted = con.execute(f"{query} ORDER BY ALL").df()
+                got = frames.staging(con, table, scope)
+                got = got.sort_values(list(got.columns), ignore_index=True) if len(got) else got
+                pd.testing.assert_frame_equal(got, wanted.sort_values(list(wanted.columns), ignore_index=True))
+        long = frames.staging(con, "applications")
+        flags = frames.layouts(long)
+        for eq in form.EQUATIONS:
+            if eq.table == "applications" and eq.when:
+                ok = {r for r, f in zip(flags.index, flags.to_dict("records"), strict=True) if eq.applies(f)}
+                of_template = long if eq.template is None else long[long["template"] == eq.template]
+                wanted_reports = set(of_template["report_id"]) & ok
+                assert set(frames._applying(eq, long, flags)["report_id"]) == wanted_reports
+    warehouse.discard(build)
