@@ -549,8 +549,9 @@ def _unruled(lines: list[_Line], page: int, first_table: int, carry: dict) -> li
     for b, block in enumerate(blocks):
         row_pitch = _row_pitch(lines, block, 0.0)
         for i in range(block[0], block[-1] + 1):
-            if values[i]:
-                owner[i] = (b, i)
+            if values[i]:  # a row of this block, or of another whose rows interleave with it
+                if i in block:  # (a sparse row ``_join_sparse_rows`` gave the other): that one owns it
+                    owner[i] = (b, i)
                 continue
             near = min(block, key=lambda v, i=i: (abs(lines[v].mid - lines[i].mid), -v))
             above = [v for v in block if v < i]
