@@ -12,6 +12,7 @@ Source: 国办公开办函〔2019〕60号 (template '2019', reports for 2019-202
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 TABLES = ("proactive_disclosure", "applications", "review_litigation")
 TABLE_LABELS_ZH = {
@@ -418,9 +419,14 @@ class Equation:
     def terms(self) -> tuple[str, ...]:
         return (*self.lhs, *self.rhs)
 
-    def applies(self, flags: dict[str, bool]) -> bool:
-        """Whether the equation applies to a report with these layout flags."""
-        return all(flags.get(flag, False) == value for flag, value in self.when)
+    def applies(self, flags: Any) -> Any:
+        """Whether the equation applies to a report with these layout flags (a dict; a flag not
+        given is False). Given a frame of flag columns, a row per report, the same test for
+        every report at once: a bool Series (validation's frames ask it of a chunk's reports)."""
+        ok: Any = True
+        for flag, value in self.when:
+            ok = ok & (flags.get(flag, False) == value)
+        return ok
 
 
 def _outcome_totals(code: str, template: Template) -> list[Equation]:

@@ -100,15 +100,12 @@ def layouts(long: pd.DataFrame) -> pd.DataFrame:
 def _applying(eq: form.Equation, long: pd.DataFrame, flags: pd.DataFrame | None) -> pd.DataFrame:
     """The cells of the reports ``eq`` applies to (its template, its layout condition).
 
-    The condition is ``eq.applies`` on each report's flags, evaluated on the flag columns at
-    once (every flag ``form.layout`` names is a column of ``flags``, a bool per report), not
-    on a dict of flags made per report and equation."""
+    The condition is ``eq.applies`` evaluated on the flag columns at once (a bool per
+    report), not on a dict of flags made per report and equation."""
     if eq.template is not None:
         long = long[long["template"] == eq.template]
     if eq.when and flags is not None:
-        ok = np.ones(len(flags), dtype=bool)
-        for flag, value in eq.when:
-            ok &= flags[flag].to_numpy(dtype=bool) == value
+        ok = np.broadcast_to(np.asarray(eq.applies(flags), dtype=bool), len(flags))
         long = long[long["report_id"].isin(flags.index[ok].tolist())]
     return long
 
