@@ -72,7 +72,7 @@ def _equation_detail(row: pd.Series, exp: dict[str, Any], frame: str, dims: tupl
     member = form.label_zh(row_dim, row[_ROW_DIM[frame]])
 
     def side(expr: str) -> str:
-        codes = [c.strip() for c in expr.split("+")]
+        codes = _terms(expr)
         terms = " + ".join(f"{form.label_zh(term_dim, c)} {row[c]:g}" for c in codes)
         total = sum(row[c] for c in codes)
         return f"{terms} = {total:g}" if len(codes) > 1 else terms
@@ -306,10 +306,15 @@ class _Rows:
         return sorted(zip(pairs["report_id"].tolist(), pairs["table_name"].tolist(), strict=True))
 
 
+def _terms(expr: str) -> list[str]:
+    """The columns an equation side names: ``'a + b + c'`` (how the suites write a sum) -> a, b, c."""
+    return [c.strip() for c in expr.split("+")]
+
+
 def _sum_of(frame: pd.DataFrame, expr: str) -> pd.Series:
     """The column an equation side ``'a + b + c'`` names: its terms added left to right, as
     ``frame.eval`` adds them, without parsing the expression for each frame."""
-    codes = [c.strip() for c in expr.split("+")]
+    codes = _terms(expr)
     total = frame[codes[0]]
     for code in codes[1:]:
         total = total + frame[code]
@@ -404,7 +409,7 @@ def _failed_cells(row: pd.Series, exp: dict[str, Any], frame: str) -> list[dict[
     if frame not in frames.EQUATION_FRAMES:
         return []
     table, member_col, _, member_dim, _ = frames.EQUATION_FRAMES[frame]
-    lhs, rhs = (exp["kwargs"][k].split(" + ") for k in ("column_A", "column_B"))
+    lhs, rhs = (_terms(exp["kwargs"][k]) for k in ("column_A", "column_B"))
     why = f"{rule}: {sum(row[c] for c in lhs):g} ≠ {sum(row[c] for c in rhs):g}"
     member = row[member_dim]
     out = []
