@@ -212,8 +212,17 @@ def _table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+_SPECIAL = re.compile("[&<>\"']").search  # what ``html.escape`` replaces
+
+
+def _esc(text: str) -> str:
+    """``html.escape(text)``, without its five replacements for the text (most cells: digits,
+    "page 3, line 41") that holds none of the characters it replaces: the same string."""
+    return escape(text) if _SPECIAL(text) else text
+
+
 def _td(text: Any, cls: str = "", title: str = "") -> str:
-    attrs = (f' class="{cls}"' if cls else "") + (f' title="{escape(title)}"' if title else "")
+    attrs = (f' class="{cls}"' if cls else "") + (f' title="{_esc(title)}"' if title else "")
     return f"<td{attrs}>{text}</td>"
 
 
@@ -529,15 +538,6 @@ def _pass_rate_section(data: Data) -> str:
 # --- detail page ------------------------------------------------------------------------------
 
 
-_SPECIAL = re.compile("[&<>\"']").search  # what ``html.escape`` replaces
-
-
-def _esc(text: str) -> str:
-    """``html.escape(text)``, without its five replacements for the text (most cells: digits,
-    "page 3, line 41") that holds none of the characters it replaces: the same string."""
-    return escape(text) if _SPECIAL(text) else text
-
-
 def _missing(value: Any) -> bool:
     """``pd.isna`` of one cell value (None, NaN, pd.NA) without pandas' dispatch per call: a
     report page asks it of each of its some 250 cells twice."""
@@ -562,9 +562,8 @@ def _marks(latest: list[dict[str, Any]]) -> dict[tuple[str, str, str], tuple[str
 
 def _grid(table: str, cells: list[Cell], rows: list[tuple[str, str]], cols: list[tuple[str, str]], marks: dict) -> str:
     """The table as printed: a row (column) of the layout is shown when any cell of it was
-    read in a column (row) of the layout. Each cell's ``<td>`` is written here in one string
-    (what ``_td`` would write), the labels' through ``_label_td``: this is the inner loop of
-    every report page."""
+    read in a column (row) of the layout. The inner loop of every report page: the labels'
+    cells are cached (``_label_td``)."""
     by = {(c.row_code, c.col_code): c for c in cells}
     row_codes, col_codes = {code for code, _ in rows}, {code for code, _ in cols}
     rows_read = {r for r, c in by if c in col_codes}
@@ -579,16 +578,13 @@ def _grid(table: str, cells: list[Cell], rows: list[tuple[str, str]], cols: list
         for col, _ in present_cols:
             cell = by.get((code, col))
             if cell is None:
-                line.append("<td></td>")
+                line.append(_td(""))
                 continue
             page = cell.source_page
             where = cell.source_where if _missing(page) else f"page {page}, {cell.source_where}"
             cls, why = marks.get((table, code, col), ("", ""))
             title = f"{where}" + (f" · {why}" if why else "")
-            attrs = f' class="num {cls}"' if cls else ' class="num"'
-            if title:
-                attrs += f' title="{_esc(title)}"'
-            line.append(f"<td{attrs}>{_number(cell.number, cell.raw)}</td>")
+            line.append(_td(_number(cell.number, cell.raw), f"num {cls}".strip(), title))
         body.append(line)
     return _table(["", *[escape(label) for _, label in present_cols]], body, f"grid grid-{table}")
 
