@@ -175,8 +175,7 @@ def _line_pieces(line: str, where: str, page: int | None) -> list[Piece]:
         text += printed
     if text or values:
         pieces.append(Piece(text, values, where=where, page=page))
-    if len(pieces) == 1 and not pieces[0].text and len(pieces[0].values) == 1:
-        pieces[0].bare_number = _is_integer(pieces[0].values[0].text)
+    _mark_bare_number(pieces)
     return pieces
 
 
@@ -212,11 +211,16 @@ def _tab_pieces(row: Row, line: str, keep_empty: bool) -> list[Piece]:
             values.append(make(Token, (fields[index], f"{where} cell {index + 1}", page, index)))
     if text or values:
         pieces.append(Piece(text, values, where=where, page=page, edges=(lead, trail)))
-    if len(pieces) == 1 and not pieces[0].text and len(pieces[0].values) == 1:
-        pieces[0].bare_number = _is_integer(pieces[0].values[0].text)
+    _mark_bare_number(pieces)
     if len(pieces) == 1:
         pieces[0].cells = row.cells  # a header row's fields, for the columns the rows below may be in
     return pieces
+
+
+def _mark_bare_number(pieces: list[Piece]) -> None:
+    """A line that is one small integer and nothing else: a page number or a detached value."""
+    if len(pieces) == 1 and not pieces[0].text and len(pieces[0].values) == 1:
+        pieces[0].bare_number = _is_integer(pieces[0].values[0].text)
 
 
 def _is_integer(text: str) -> bool:
