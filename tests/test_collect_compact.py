@@ -14,6 +14,7 @@ import pytest
 from pipeline import batches, warehouse
 from pipeline.cli import main, run_ingest
 from tests.conftest import SEED_NAMES, copy_seeds
+from tests.warehouse_rows import analyst_tables
 
 T0 = datetime(2026, 1, 1, 2, 0)
 DAY = timedelta(days=1)
@@ -117,15 +118,8 @@ def test_a_file_the_published_catalog_reads_is_never_deleted(tmp_path, clock):
 
 def _everything(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[list, list]]:
     """Every view and table the analysts read: its columns and types, and its rows (dq_results in order)."""
-    names = [
-        n
-        for (n,) in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-            "AND table_name NOT LIKE 'batch_%' ORDER BY 1"
-        ).fetchall()
-    ]
     out = {}
-    for name in names:
+    for name in analyst_tables(con):
         types = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {name})").fetchall()
         rows = con.execute(f"FROM {name}").fetchall()
         out[name] = (types, rows if name == batches.DQ_RESULTS else sorted(rows, key=repr))

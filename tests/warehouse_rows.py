@@ -11,21 +11,27 @@ import duckdb
 RUN_COLUMNS = frozenset({"run_id", "ingested_at", "first_ingested_at", "last_seen", "validated_at"})
 
 
-def warehouse_rows(path: Path, skip_tables: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
-    """Every table's and view's rows without the run's own columns, in a stable order. The facts
-    and quarantine are views over batch files; the batch bookkeeping (``batch_*``: run ids, paths)
+def analyst_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables and views of a warehouse that hold what analysts read, by name. The facts and
+    quarantine are views over batch files; the batch bookkeeping (``batch_*``: run ids, paths)
     is how they are stored, not what they hold."""
+    return [
+        n
+        for (n,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+            "AND table_schema = 'main' ORDER BY table_name"
+        ).fetchall()
+        if not n.startswith("batch_")
+    ]
+
+
+def warehouse_rows(path: Path, skip_tables: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
+    """Every analyst table's and view's rows (``analyst_tables``) without the run's own columns,
+    in a stable order."""
     with duckdb.connect(str(path), read_only=True) as con:
-        names = [
-            n
-            for (n,) in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
-                "AND table_schema = 'main' ORDER BY table_name"
-            ).fetchall()
-        ]
         out = {}
-        for name in names:
-            if name in skip_tables or name.startswith("batch_"):
+        for name in analyst_tables(con):
+            if name in skip_tables:
                 continue
             columns = [
                 c
