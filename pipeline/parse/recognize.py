@@ -437,11 +437,15 @@ def _numbered_short_lines(buffer: list[Piece], spec: Spec) -> frozenset[int]:
     """Where, in the core of the buffer's joined text, a line starts that is nothing but a short
     row label printed whole (a blank row '3.其他', '（七）总计' or '规章' printed alone; which
     count: ``Spec.short_rows_alone``)."""
+    return _numbered_short_lines_of(tuple(p.text for p in buffer), spec)
+
+
+def _numbered_short_lines_of(texts: Sequence[str], spec: Spec) -> frozenset[int]:
     out, text = set(), ""
-    for piece in buffer:
-        if piece.text and _numbered(piece.text) in spec.short_rows_alone:
+    for line in texts:
+        if line and _numbered(line) in spec.short_rows_alone:
             out.add(len(lab.text_core(text)))
-        text += piece.text
+        text += line
     return frozenset(out)
 
 
@@ -549,11 +553,7 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     that choice was between several rows, it is remembered: should one of the others end
     without values, the order could not tell them apart and the table fails."""
     spec = state.spec
-    text = "".join(p.text for p in buffer) + piece.text
-    # no label lines above (most rows): the row's own text starts the core, no line is alone
-    own = (_own_from(buffer) if buffer else 0, len(lab.text_core(text)))
-    alone = _numbered_short_lines(buffer, spec) if buffer else frozenset()
-    found = _with_and_without(spec, text, after, own[0], alone) if piece.text else []
+    text, own, alone, found = _labels_of_row(spec, tuple(p.text for p in buffer), piece.text, after)
     _check_one_label(piece, found, own, state)
     # labels up to the row's own text; a row printing only its numbering ('1.') also the one below it
     reach = own[1] + (1 if own[0] == own[1] else 0)
@@ -592,6 +592,32 @@ def _take(piece: Piece, buffer: list[Piece], after: str, state: _State) -> None:
     waiting = _fresh_rows(occurrences[:-1], state, but=target, alone=alone)
     _wait(waiting, buffer[0].where if buffer else piece.where, state)
     _bind(target, piece, piece.where, state)
+
+
+def _labels_of_row(
+    spec: Spec, above: tuple[str, ...], own_text: str, after: str
+) -> tuple[str, tuple[int, int], frozenset[int], tuple[lab.Occurrence, ...]]:
+    """For a row with values: its label text with the label lines above it, where the row's own
+    text lies in that text's core, where short labels printed alone start (``_numbered_short_lines``)
+    and the rows named (``_with_and_without``). A function of the texts alone, so cached: reports
+    print the same label lines, and finding the rows is most of what taking a row costs."""
+    key = (id(spec), above, own_text, after)
+    hit = _ROW_LABELS.get(key)
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    text = "".join(above) + own_text
+    # no label lines above (most rows): the row's own text starts the core, no line is alone
+    own = (len(lab.text_core("".join(above))) if above else 0, len(lab.text_core(text)))
+    alone = _numbered_short_lines_of(above, spec) if above else frozenset()
+    found = tuple(_with_and_without(spec, text, after, own[0], alone)) if own_text else ()
+    if len(_ROW_LABELS) >= 20000:
+        _ROW_LABELS.clear()
+    result = (text, own, alone, found)
+    _ROW_LABELS[key] = (spec, result)
+    return result
+
+
+_ROW_LABELS: dict[tuple, tuple[Spec, tuple]] = {}
 
 
 def _with_and_without(
