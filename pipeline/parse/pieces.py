@@ -160,13 +160,15 @@ def _line_pieces(line: str, where: str, page: int | None) -> list[Piece]:
     for each label text and the numbers after it. The path of most text rows, written for
     speed: one pass over the words' parts, every token with the line's own location."""
     parts: list[tuple[str, str]] = []
+    split = _SPLIT.get
     for word in line.split():  # split() leaves no empty or space-padded word
-        parts.extend(split_word(word))
+        parts.extend(split(word) or split_word(word))
     pieces: list[Piece] = []
     text, values = "", []
-    last = len(parts) - 1
+    last, dated = len(parts) - 1, _NOT_A_VALUE_AFTER.match
     for k, (kind, printed) in enumerate(parts):
-        if kind == "value" and not (k < last and _date_word(*parts[k + 1])):
+        # a value, unless the word after it makes it a date in prose (``_date_word``, inlined)
+        if kind == "value" and (k == last or parts[k + 1][0] != "text" or not dated(parts[k + 1][1])):
             values.append(make(Token, (printed, where, page, None)))
             continue
         if values:
