@@ -19,6 +19,13 @@ Files the pipeline refuses (``UnreadableFile``) count in read/recognize time, as
     .venv/bin/python bench/bench_text.py --profile html   # cProfile of one format's stages
     .venv/bin/python bench/bench_text.py --digest before.txt   # per-file digests, to diff after a change
     .venv/bin/python bench/bench_text.py --by-family --format txt   # ms per report of each layout family
+    .venv/bin/python bench/bench_text.py --warm 1000   # the steady state of a long run (see below)
+
+``--warm N`` first reads and recognizes N other distinct reports of each format (another
+seed, not timed): a run's workers live for the whole run, so after their first few hundred
+files the label lines every report prints are in the recognizer's caches, and only what is new
+in a report costs its first reading. Without it the figures are those of a worker's first
+files (every label line, wording and damaged row seen for the first time).
 
 ``--digest`` writes one line per file (name, then sha256 prefixes of the repr of its Document,
 of its ParsedReport and of its staging rows, or why it failed) instead of timing: two runs of
@@ -167,6 +174,14 @@ def warm_up() -> None:
     agencies.divisions()
 
 
+def warm_caches(folder: Path, formats: tuple[str, ...], n: int, seed: int) -> None:
+    """Read, recognize and normalize n reports of each format other than the timed ones (the
+    seed after ``seed``): the caches as a worker has them after n files of a run."""
+    for fmt in formats:
+        paths = render_all(folder / fmt, fmt, n, seed + 1)
+        time_stages(paths)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=200, help="distinct reports per format")
@@ -175,6 +190,7 @@ def main() -> None:
     ap.add_argument("--profile", choices=FORMATS, help="print a cProfile of this format's stages instead")
     ap.add_argument("--digest", type=Path, help="write per-file digests of the results here instead of timing")
     ap.add_argument("--by-family", action="store_true", help="ms per report of each layout family instead")
+    ap.add_argument("--warm", type=int, default=0, metavar="N", help="first recognize N other reports per format")
     args = ap.parse_args()
     formats = tuple(args.formats or ((args.profile,) if args.profile else FORMATS))
     root = Path(tempfile.mkdtemp(prefix="gongkai_bench_text_"))
@@ -190,6 +206,8 @@ def main() -> None:
             return
         rendered = {fmt: render_all(root / fmt, fmt, args.n, args.seed) for fmt in formats}
         warm_up()
+        if args.warm:
+            warm_caches(root / "warm", formats, args.warm, args.seed)
         if args.digest:
             args.digest.write_text("\n".join(line for fmt in formats for line in digest_lines(rendered[fmt])) + "\n")
             return
