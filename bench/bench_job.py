@@ -17,12 +17,14 @@ format (txt, tsv, md, html, docx, pdf), so duplicate handling does not dominate.
    2,000 by a trailing byte.
 4. ``--batch``: the first run over such folders, per stage wall and CPU seconds (from the
    steps' ``*_cpu_s`` metadata) and the main process's peak memory after each step; with
-   ``--mixed N`` also over N reports of every format (the mix of 2.), and for each folder the
-   ratio of the steps after parsing to parsing.
+   ``--mixed N`` also over N reports of every format (the mix of 2.), with ``--text N`` over N
+   distinct text reports (txt, tsv, md; no trailing-byte copies, so duplicates do not dominate),
+   and for each folder the ratio of the steps after parsing to parsing.
 
     .venv/bin/python bench/bench_job.py [-n 600] [--noop 20,2000,10000] [--workers 1,2] [--keep DIR]
     .venv/bin/python bench/bench_job.py --only-batch --batch 2000,10000 [--keep DIR]   # 4. per stage CPU, memory
     .venv/bin/python bench/bench_job.py --only-batch --batch 2000 --mixed 2000   # 4., and a folder of every format
+    .venv/bin/python bench/bench_job.py --only-batch --batch 10000 --text 10000  # 4., copies and distinct text
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from tools.layouts.model import BODIES, COUNTIES, random_report  # noqa: E402
 
 GONGKAI = Path(sys.executable).with_name("gongkai")
 FORMATS = ("txt", "tsv", "md", "html", "docx", "pdf")
+TEXT_FORMATS = ("txt", "tsv", "md")  # --text: the cheapest formats to parse
 YEARS = (2019, 2020, 2021, 2022, 2023, 2024)
 STAGES = ("scan", "parse", "stage", "validate", "gate", "publish", "dashboard")
 
@@ -265,9 +268,12 @@ CPU_STAGES = (
 )
 
 
-def batch(root: Path, sizes: list[int], seed: int, mixed: list[int] | None = None) -> None:
+def batch(
+    root: Path, sizes: list[int], seed: int, mixed: list[int] | None = None, text: list[int] | None = None
+) -> None:
     """The first run over N text reports (the no-op folders) and, with ``mixed``, over N
-    reports of every format (the -n job's six formats, round-robin, distinct): CPU seconds
+    reports of every format (the -n job's six formats, round-robin, distinct), with ``text``
+    over N distinct text reports (txt, tsv, md, round-robin, generated like ``mixed``): CPU seconds
     (user + system) per step, from the steps' ``*_cpu_s`` metadata, and the main process's
     peak after each step. The parse steps' CPU holds the workers' read + recognize (parse) and
     the main process's staging of their rows (stage). Runs before ``parse_workers_cpu_s`` was
@@ -281,6 +287,7 @@ def batch(root: Path, sizes: list[int], seed: int, mixed: list[int] | None = Non
     ratios = []
     folders = [(f"batch{n}", n, text_folder) for n in sizes]
     folders += [(f"mixed{n}", n, lambda raw, n, seed: generate(raw, n, seed)) for n in mixed or []]
+    folders += [(f"text{n}", n, lambda raw, n, seed: generate(raw, n, seed, TEXT_FORMATS)) for n in text or []]
     for name, n, make in folders:
         raw, warehouse, home = root / name, root / f"{name}_wh" / "g.duckdb", root / f"{name}_home"
         if not raw.exists():
@@ -319,13 +326,16 @@ def main() -> None:
     ap.add_argument(
         "--mixed", default="", help="folder sizes of reports of every format for --batch's figures (e.g. 2000)"
     )
+    ap.add_argument(
+        "--text", default="", help="folder sizes of distinct txt/tsv/md reports for --batch's figures (e.g. 10000)"
+    )
     ap.add_argument("--only-batch", action="store_true", help="run only --batch (no per-format, job or no-op figures)")
     ap.add_argument("--keep", type=Path, help="work here and keep the files (default: a temporary folder)")
     args = ap.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="gongkai_bench_job_"))
     try:
         if args.only_batch:
-            batch(root, sizes(args.batch), args.seed, sizes(args.mixed))
+            batch(root, sizes(args.batch), args.seed, sizes(args.mixed), sizes(args.text))
             return
         raw = root / "mixed"
         t0 = time.perf_counter()
@@ -334,7 +344,7 @@ def main() -> None:
         per_format(by_format)
         job(raw, root, args.n, [int(w) for w in args.workers.split(",") if w])
         noop(root, sizes(args.noop), args.seed)
-        batch(root, sizes(args.batch), args.seed, sizes(args.mixed))
+        batch(root, sizes(args.batch), args.seed, sizes(args.mixed), sizes(args.text))
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

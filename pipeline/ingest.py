@@ -316,9 +316,6 @@ class Staging:
     def add(self, results: list[FileResult]) -> None:
         """Stage one chunk of parsed (or failed) files."""
         import pandas as pd
-        import pyarrow as pa
-
-        from pipeline.normalize import STAGING_SCHEMA
 
         assert self._con is not None, "Staging is used as a context manager"
         rows = _chunk_rows(results, self.run_id, self.ingested_at)
@@ -332,10 +329,8 @@ class Staging:
         con.unregister("chunk_ids")
         insert_frame(con, "narrative_claims", pd.DataFrame(rows.claims))
         for table, cells in rows.cells.items():
-            if cells:  # Arrow, not pandas: DuckDB reads its columns without a Python object per cell
-                con.register("chunk_cells", pa.table(cells, schema=STAGING_SCHEMA))
-                con.execute(f"INSERT INTO stg_{table} BY NAME SELECT * FROM chunk_cells")
-                con.unregister("chunk_cells")
+            if cells:
+                self._insert_cells(f"stg_{table}", cells)
         if rows.agencies:
             frame = pd.DataFrame(list(rows.agencies.values()))
             con.register("agency_frame", frame)
@@ -346,6 +341,19 @@ class Staging:
         self.counts["files"] += len(results)
         self.counts["parsed"] += parsed
         self.counts["failed"] += len(results) - parsed
+
+    def _insert_cells(self, table: str, cells: dict[str, list[object]]) -> None:
+        """One chunk's cells of one table (a list per staging column) into ``table``, as one
+        Arrow table: DuckDB reads its columns without a Python object per cell, and Arrow holds
+        ``number`` exact (``STAGING_SCHEMA``)."""
+        import pyarrow as pa
+
+        from pipeline.normalize import STAGING_SCHEMA
+
+        assert self._con is not None, "Staging is used as a context manager"
+        self._con.register("chunk_cells", pa.table(cells, schema=STAGING_SCHEMA))
+        self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM chunk_cells")
+        self._con.unregister("chunk_cells")
 
 
 def _create_staging_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -105,10 +105,11 @@ class _Worker:
         self.index, self.started = index, time.monotonic()
         self.conn.send((index, item))
 
-    def take(self) -> Outcome | None:
-        """The held item's outcome if the worker answered, else None (it died or is busy)."""
+    def take(self, readable: bool = False) -> Outcome | None:
+        """The held item's outcome if the worker answered, else None (it died or is busy).
+        ``readable``: ``wait`` just said the pipe has data, so it is not polled again."""
         try:
-            if not self.conn.poll():
+            if not readable and not self.conn.poll():
                 return None
             index, value, failure = self.conn.recv()
         except (EOFError, OSError):
@@ -153,15 +154,23 @@ def run_contained(
 
 def _collect(workers: list[_Worker | None], seconds: float) -> Iterator[Outcome]:
     """Wait until a busy worker answers, dies or runs out of time; a worker that did not
-    answer is killed and dropped (the next item gets a fresh one)."""
+    answer is killed and dropped (the next item gets a fresh one). Only the workers ``wait``
+    names, and those out of time, are looked at: a worker neither answered nor died nor late
+    is busy (one that answers after ``wait`` returned is taken on the next call), and polling
+    each worker's pipe again cost as much as the ``wait`` itself (a selector built per call)."""
     busy = [w for w in workers if w is not None and w.index is not None]
     deadline = min(w.started for w in busy) + seconds
-    wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+    ready = set(
+        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+    )
     now = time.monotonic()
     for position, worker in enumerate(workers):
         if worker is None or worker.index is None:
             continue
-        outcome = worker.take()
+        readable = worker.conn in ready
+        if not readable and worker.process.sentinel not in ready and now - worker.started < seconds:
+            continue  # busy
+        outcome = worker.take(readable)
         if outcome is not None:
             yield outcome
             continue
