@@ -15,11 +15,12 @@ import random
 from decimal import Decimal
 
 import pytest
+from lxml import etree
 
 from pipeline import normalize
 from pipeline.document import Row
 from pipeline.parse.model import Cell, ParsedReport, TableRead
-from pipeline.readers import text
+from pipeline.readers import html, text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,3 +161,30 @@ def test_rows_read_every_field_by_name():
         ]
         assert normalize._rows("r1", "a1", parsed, cells) == expected, name
         assert [list(r) for r in expected] == [list(normalize.STAGING_COLUMNS)] * len(expected)
+
+
+TABLES = [
+    "<table><tr><td>1</td><!-- c --><th>2</th></tr></table>",
+    "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody><tfoot><tr><td>f</td></tr></tfoot></table>",
+    "<table><tr><td>1</td></tr><tbody><tr><td>2</td></tr></tbody><tr><td>3</td></tr></table>",
+    "<table><caption>x</caption><tr><td>1<div><table><tr><td>in</td></tr></table></div></td></tr></table>",
+    "<table><form><tr><td>1</td></tr></form><div><div><tr><td>deep</td></tr></div></div></table>",
+    "<table><tr><p>t</p><td>a</td><span>s</span><td>b</td></tr></table>",
+    "<table><tr><td rowspan='2'>a</td><td>b</td></tr><tr><td>c</td></tr></table>",
+]
+
+
+def _rows_and_cells_by_definition(table) -> list[list[str]]:
+    """A table's rows as the walk found them: every tr whose parent or grandparent is the
+    table, its td and th children (by tag, comments left out)."""
+    trs = [tr for tr in table.iter("tr") if tr.getparent() is table or tr.getparent().getparent() is table]
+    return [[html._cell_text(td) for td in tr if td.tag in ("td", "th")] for tr in trs]
+
+
+@pytest.mark.parametrize("markup", TABLES)
+def test_html_rows_and_cells_are_those_the_walk_found(markup):
+    root = etree.fromstring(f"<html><body>{markup}</body></html>", html._PARSER)
+    for table in root.iter("table"):
+        expected = _rows_and_cells_by_definition(table)
+        found = [[html._cell_text(td) for td in tr.iterchildren("td", "th")] for tr in html._TABLE_ROWS(table)]
+        assert found == expected, markup
