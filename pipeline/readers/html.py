@@ -138,16 +138,18 @@ def _fill_spanned(cells: list[str], pending: dict[int, int]) -> None:
         cells.append("")
 
 
+# A table's rows: its tr children and those of its children (tbody, thead ...), in document
+# order, from one query (the walk asked every tr of the table for its parent and grandparent).
+_TABLE_ROWS = etree.XPath("tr | */tr")
+
+
 def _table_rows(table: etree._Element, number: int) -> list[Row]:
     """A data table -> grid rows with rowspan/colspan expanded."""
-    trs = [tr for tr in table.iter("tr") if tr.getparent() is table or tr.getparent().getparent() is table]
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
     rows: list[Row] = []
-    for r_index, tr in enumerate(trs, start=1):
+    for r_index, tr in enumerate(_TABLE_ROWS(table), start=1):
         cells: list[str] = []
-        for td in tr:
-            if td.tag not in ("td", "th"):
-                continue
+        for td in tr.iterchildren("td", "th"):  # the cells, filtered by libxml2 (comments left out)
             if pending:
                 _fill_spanned(cells, pending)
             # most cells span nothing: the attribute is absent, and _span is not called

@@ -48,12 +48,16 @@ def read(data: bytes) -> Document:
         raise UnreadableFile("binary content: this is not a text file")
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if (not line.strip() and "\t" not in line) or _PIPE_SEPARATOR.match(line):
+        tabbed = "\t" in line
+        if not tabbed and not line.strip():
             continue  # a line of tabs only is a row of blank cells (an agency with no cases)
-        if _PIPE_ROW.match(line):
-            cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
-            rows.append(Row(cells=cells, where=f"line {number}", grid=True))
-            continue
-        cells = tuple(c.strip() for c in line.split("\t")) if "\t" in line else (line.strip(),)
-        rows.append(Row(cells=cells, where=f"line {number}"))
+        if "|" in line:  # both pipe patterns need one: most lines are not tried against them
+            if _PIPE_SEPARATOR.match(line):
+                continue
+            if _PIPE_ROW.match(line):
+                cells = tuple([c.strip() for c in line.strip().strip("|").split("|")])
+                rows.append(Row(cells, f"line {number}", grid=True))
+                continue
+        cells = tuple([c.strip() for c in line.split("\t")]) if tabbed else (line.strip(),)
+        rows.append(Row(cells, f"line {number}"))
     return Document(rows=rows, file_type="txt", encoding=encoding)
