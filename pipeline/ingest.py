@@ -389,13 +389,13 @@ class _ChunkRows:
 
 def file_rows(file: RawFile, parsed: ParsedReport) -> FileRows:
     """A parsed file's staging rows (see ``FileRows``): plain lists, cheap to make and to send."""
-    from pipeline.normalize import STAGING_COLUMNS, to_rows
+    from pipeline.normalize import to_rows
     from pipeline.parse.metadata import published_date
     from pipeline.parse.narrative import extract_claims
 
     agency = agencies.describe(parsed.agency_name)
     staged = to_rows(file.report_id, agency.agency_id, parsed)
-    cells = {table: {c: [r[c] for r in rows] for c in STAGING_COLUMNS} for table, rows in staged.rows.items() if rows}
+    cells = {table: columns for table, columns in staged.cells.items() if columns["report_id"]}
     return FileRows(
         report={
             "agency_id": agency.agency_id,

@@ -138,29 +138,31 @@ def test_sort_strings_compare_as_the_items_do():
         assert (a < b) == (items[0] < items[1]) and (a == b) == (items[0] == items[1])
 
 
-def test_rows_read_every_field_by_name():
+def test_columns_read_every_field_by_name():
+    """``normalize._columns`` transposes Cells by position: each staging column must hold the
+    field of that name, cell by cell, in order (and a table without cells gives empty columns)."""
     rng = random.Random(3)
     parsed = _random_report(rng)
     for name, table in parsed.tables.items():
         cells = [c._replace(page=rng.choice([None, 4]), where=f"table 1 row {i}") for i, c in enumerate(table.cells)]
-        expected = [
-            {
-                "report_id": "r1",
-                "agency_id": "a1",
-                "year": parsed.year,
-                "template": parsed.template,
-                "row_code": c.row,
-                "col_code": c.col,
-                "number": c.number,
-                "number_text": None if c.number is None else format(c.number, "f"),
-                "raw": c.raw,
-                "source_page": c.page,
-                "source_where": c.where,
-            }
-            for c in cells
-        ]
-        assert normalize._rows("r1", "a1", parsed, cells) == expected, name
-        assert [list(r) for r in expected] == [list(normalize.STAGING_COLUMNS)] * len(expected)
+        expected = {
+            "report_id": ["r1"] * len(cells),
+            "agency_id": ["a1"] * len(cells),
+            "year": [parsed.year] * len(cells),
+            "template": [parsed.template] * len(cells),
+            "row_code": [c.row for c in cells],
+            "col_code": [c.col for c in cells],
+            "number": [c.number for c in cells],
+            "number_text": [None if c.number is None else format(c.number, "f") for c in cells],
+            "raw": [c.raw for c in cells],
+            "source_page": [c.page for c in cells],
+            "source_where": [c.where for c in cells],
+        }
+        columns = normalize._columns("r1", "a1", parsed, cells)
+        assert columns == expected, name
+        assert list(columns) == list(normalize.STAGING_COLUMNS)
+    empty = normalize._columns("r1", "a1", parsed, [])
+    assert empty == {key: [] for key in normalize.STAGING_COLUMNS} and list(empty) == list(normalize.STAGING_COLUMNS)
 
 
 TABLES = [
