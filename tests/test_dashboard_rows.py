@@ -55,3 +55,23 @@ def test_pages_are_written_as_write_text_wrote_them(tmp_path: Path):
     for path in old.iterdir():
         assert (new / path.name).read_bytes() == path.read_bytes()
         assert (new / path.name).stat().st_mode == path.stat().st_mode
+
+
+@pytest.mark.parametrize(
+    ("raw", "where", "mark", "td"),
+    [
+        ("12", "line 3", None, '<td class="num" title="page 2, line 3">12</td>'),
+        ("1<2", "line 3", None, '<td class="num" title="page 2, line 3">1&lt;2</td>'),
+        ("12", 'cell "A&B"', None, '<td class="num" title="page 2, cell &quot;A&amp;B&quot;">12</td>'),
+        ("12", "line 3", ("fail", "3 ≠ 4"), '<td class="num fail" title="page 2, line 3 · 3 ≠ 4">12</td>'),
+        ("", "line 3", None, '<td class="num" title="page 2, line 3">12.5</td>'),
+    ],
+)
+def test_a_grid_cell_is_escaped_and_marked_as_before(raw, where, mark, td):
+    from pipeline.dashboard.pages import _grid
+    from pipeline.dashboard.report_inputs import Cell
+
+    cells = [Cell("r1", "c1", 12.5, raw, 2, where, False)]
+    marks = {("applications", "r1", "c1"): mark} if mark else {}
+    html = _grid("applications", cells, [("r1", "row one")], [("c1", "col one")], marks)
+    assert f"<tr><td>row one</td>{td}</tr>" in html

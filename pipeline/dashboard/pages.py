@@ -585,7 +585,11 @@ def _grid(table: str, cells: list[Cell], rows: list[tuple[str, str]], cols: list
             where = cell.source_where if _missing(page) else f"page {page}, {cell.source_where}"
             cls, why = marks.get((table, code, col), unmarked) if marks else unmarked
             title = f"{where}" + (f" · {why}" if why else "")
-            line.append(_td(_number(cell.number, cell.raw), f"num {cls}" if cls else "num", title))
+            raw = cell.raw
+            if raw and title and not cls and not _SPECIAL(raw + title):  # most cells: nothing to escape
+                line.append(f'<td class="num" title="{title}">{raw}</td>')
+            else:
+                line.append(_td(_number(cell.number, raw), f"num {cls}" if cls else "num", title))
         body.append(line)
     return _table(["", *[escape(label) for _, label in present_cols]], body, f"grid grid-{table}")
 
