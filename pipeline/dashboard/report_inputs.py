@@ -121,10 +121,11 @@ def chunk(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Chunk:
             f"SELECT report_id, {row_dim}, {col_dim}, CAST({number} AS DOUBLE), raw, source_page, source_where, true "
             f"FROM quarantine_{table} WHERE {chosen}"
         ).df()
-        report_ids = frame["report_id"].tolist()
+        owners = frame["report_id"].tolist()
         made = map(Cell._make, zip(*(frame[c].tolist() for c in Cell._fields), strict=True))
-        last, printed = None, []  # the rows come a report at a time: look its lists up once per run of rows
-        for report_id, cell in zip(report_ids, made, strict=True):
+        # a report's rows mostly come together: its list is looked up once per run of them (any order: the same lists)
+        last, printed = None, []
+        for report_id, cell in zip(owners, made, strict=True):
             if report_id != last:
                 last, printed = report_id, cells.setdefault(report_id, {}).setdefault(table, [])
             printed.append(cell)
