@@ -1,0 +1,77 @@
+"""The report pages' rows read faster hold the very values they held (issue 10.4, dashboard).
+
+``report_inputs.records`` replaces ``DataFrame.to_dict("records")`` on the standing results of a
+chunk: every value the same, of the same type, missing values included (NaN in a string column,
+None in an all-null one or a nullable integer or boolean column), since a page prints them.
+``_write_pages`` writes the bytes ``Path.write_text`` wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.dashboard import _write_pages
+from pipeline.dashboard.report_inputs import records
+
+QUERIES = {
+    "every type, a null row": (
+        "SELECT * FROM (VALUES ('a', 1.5::DOUBLE, 3::INTEGER, true, 'x', NULL::VARCHAR, 7::BIGINT),"
+        " (NULL, NULL, NULL, NULL, NULL, NULL, NULL)) t(s, d, i, b, s2, n, g)"
+    ),
+    "no nulls": "SELECT 'a' AS s, true AS b, 1 AS i, 2.5 AS d, NULL::JSON AS j",
+    "no rows": "SELECT 'a' AS s, true AS b WHERE false",
+    "all null": "SELECT NULL::BOOLEAN AS b, NULL::INTEGER AS i, NULL::VARCHAR AS s FROM range(2)",
+    "a standing result's columns": (
+        "SELECT * FROM (VALUES ('r1', 'cells', 'integer_count', 'critical', true, NULL, NULL),"
+        " ('r1', 'continuity', 'carried_over', 'warning', false, '3 != 4', '[{\"table\": \"applications\"}]'),"
+        " ('r2', 'duplicates', 'consistent_copies', NULL, false, NULL, NULL))"
+        " t(report_id, suite, expectation, severity, success, details, failed_cells)"
+    ),
+}
+
+
+def _typed(rows: list[dict]) -> list[list[tuple[str, str, str]]]:
+    return [[(k, type(v).__name__, repr(v)) for k, v in row.items()] for row in rows]
+
+
+@pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
+def test_records_are_to_dict_records(query):
+    frame = duckdb.connect().execute(query).df()
+    assert _typed(records(frame)) == _typed(frame.to_dict("records"))
+
+
+def test_pages_are_written_as_write_text_wrote_them(tmp_path: Path):
+    pages = [("a" * 64, "<p>页 1</p>\n<td>&amp;</td>\n"), ("b" * 64, ""), ("c" * 64, "x" * 300_000)]
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    for report_id, page in pages:
+        (old / f"{report_id}.html").write_text(page, encoding="utf-8")
+    assert _write_pages(new, iter(pages)) == 3
+    assert sorted(p.name for p in new.iterdir()) == sorted(p.name for p in old.iterdir())
+    for path in old.iterdir():
+        assert (new / path.name).read_bytes() == path.read_bytes()
+        assert (new / path.name).stat().st_mode == path.stat().st_mode
+
+
+@pytest.mark.parametrize(
+    ("raw", "where", "mark", "td"),
+    [
+        ("12", "line 3", None, '<td class="num" title="page 2, line 3">12</td>'),
+        ("1<2", "line 3", None, '<td class="num" title="page 2, line 3">1&lt;2</td>'),
+        ("12", 'cell "A&B"', None, '<td class="num" title="page 2, cell &quot;A&amp;B&quot;">12</td>'),
+        ("12", "line 3", ("fail", "3 ≠ 4"), '<td class="num fail" title="page 2, line 3 · 3 ≠ 4">12</td>'),
+        ("", "line 3", None, '<td class="num" title="page 2, line 3">12.5</td>'),
+    ],
+)
+def test_a_grid_cell_is_escaped_and_marked_as_before(raw, where, mark, td):
+    from pipeline.dashboard.pages import _grid
+    from pipeline.dashboard.report_inputs import Cell
+
+    cells = [Cell("r1", "c1", 12.5, raw, 2, where, False)]
+    marks = {("applications", "r1", "c1"): mark} if mark else {}
+    html = _grid("applications", cells, [("r1", "row one")], [("c1", "col one")], marks)
+    assert f"<tr><td>row one</td>{td}</tr>" in html
