@@ -3,17 +3,13 @@
 ``report_inputs.records`` replaces ``DataFrame.to_dict("records")`` on the standing results of a
 chunk: every value the same, of the same type, missing values included (NaN in a string column,
 None in an all-null one or a nullable integer or boolean column), since a page prints them.
-``_write_pages`` writes the bytes ``Path.write_text`` wrote.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pytest
 
-from pipeline.dashboard import _write_pages
 from pipeline.dashboard.report_inputs import records
 
 QUERIES = {
@@ -41,20 +37,6 @@ def _typed(rows: list[dict]) -> list[list[tuple[str, str, str]]]:
 def test_records_are_to_dict_records(query):
     frame = duckdb.connect().execute(query).df()
     assert _typed(records(frame)) == _typed(frame.to_dict("records"))
-
-
-def test_pages_are_written_as_write_text_wrote_them(tmp_path: Path):
-    pages = [("a" * 64, "<p>页 1</p>\n<td>&amp;</td>\n"), ("b" * 64, ""), ("c" * 64, "x" * 300_000)]
-    old, new = tmp_path / "old", tmp_path / "new"
-    old.mkdir()
-    new.mkdir()
-    for report_id, page in pages:
-        (old / f"{report_id}.html").write_text(page, encoding="utf-8")
-    assert _write_pages(new, iter(pages)) == 3
-    assert sorted(p.name for p in new.iterdir()) == sorted(p.name for p in old.iterdir())
-    for path in old.iterdir():
-        assert (new / path.name).read_bytes() == path.read_bytes()
-        assert (new / path.name).stat().st_mode == path.stat().st_mode
 
 
 @pytest.mark.parametrize(

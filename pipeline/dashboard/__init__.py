@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from pipeline.dashboard.pages import Data
 
 
@@ -83,8 +81,10 @@ def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path |
         _write_quality_page(tmp, data, generated, docs_link)
         wanted = inputs.digests(con, inputs.code_digest(data.words))
         draw = manifest.carry_over(site_dir / "reports", wanted, tmp / "reports")
-        # one page per content, not per copy; their rows read a chunk of reports at a time
-        drawn = _write_pages(tmp / "reports", pages.report_pages(con, draw, data))
+        drawn = 0  # one page per content, not per copy; their rows read a chunk of reports at a time
+        for report_id, page in pages.report_pages(con, draw, data):
+            (tmp / "reports" / manifest.page_name(report_id)).write_text(page, encoding="utf-8")
+            drawn += 1
         manifest.write(tmp / "reports", wanted)
     finally:
         con.close()
@@ -94,29 +94,6 @@ def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path |
     os.replace(tmp, site_dir)
     shutil.rmtree(old, ignore_errors=True)
     return Site(site_dir / "index.html", len(wanted), data.dq_runs, drawn)
-
-
-def _write_pages(folder: Path, drawn: Iterator[tuple[str, str]]) -> int:
-    """Write each (report_id, page) into ``folder`` (new files); returns how many. The bytes of
-    ``Path.write_text(page, encoding="utf-8")`` (no newline to translate on POSIX), through one
-    descriptor of the folder: a first drawing writes ten thousand pages."""
-    from pipeline.dashboard.manifest import page_name
-
-    count = 0
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        for report_id, page in drawn:
-            out = os.open(page_name(report_id), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666, dir_fd=fd)
-            try:
-                data = page.encode("utf-8")
-                while data:
-                    data = data[os.write(out, data) :]
-            finally:
-                os.close(out)
-            count += 1
-    finally:
-        os.close(fd)
-    return count
 
 
 def _write_quality_page(site: Path, data: Data, generated: str, docs_link: str | None) -> None:
