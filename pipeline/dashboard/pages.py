@@ -579,22 +579,15 @@ def _grid(table: str, cells: list[Cell], rows: list[tuple[str, str]], cols: list
         for col, _ in present_cols:
             cell = by.get((code, col))
             if cell is None:
-                line.append(_EMPTY_TD)
+                line.append(_td(""))
                 continue
             page = cell.source_page
             where = cell.source_where if _missing(page) else f"page {page}, {cell.source_where}"
             cls, why = marks.get((table, code, col), unmarked) if marks else unmarked
             title = f"{where}" + (f" · {why}" if why else "")
-            raw = cell.raw
-            if raw and title and not cls and not _SPECIAL(raw + title):  # most cells: nothing to escape
-                line.append(f'<td class="num" title="{title}">{raw}</td>')
-            else:
-                line.append(_td(_number(cell.number, raw), f"num {cls}" if cls else "num", title))
+            line.append(_td(_number(cell.number, cell.raw), f"num {cls}" if cls else "num", title))
         body.append(line)
     return _table(["", *[escape(label) for _, label in present_cols]], body, f"grid grid-{table}")
-
-
-_EMPTY_TD = "<td></td>"  # ``_td("")``: a cell of the layout that the report does not print
 
 
 @functools.cache
