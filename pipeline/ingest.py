@@ -344,14 +344,11 @@ class Staging:
 
     def _insert_cells(self, table: str, cells: dict[str, list[object]]) -> None:
         """One chunk's cells of one table (a list per staging column) into ``table``, as one
-        Arrow table: DuckDB reads its columns without a Python object per cell, and Arrow holds
-        ``number`` exact (``STAGING_SCHEMA``)."""
-        import pyarrow as pa
-
-        from pipeline.normalize import STAGING_SCHEMA
+        Arrow table (``normalize.cells_table``: it holds ``number`` exact)."""
+        from pipeline.normalize import cells_table
 
         assert self._con is not None, "Staging is used as a context manager"
-        self._con.register("chunk_cells", pa.table(cells, schema=STAGING_SCHEMA))
+        self._con.register("chunk_cells", cells_table(cells))
         self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM chunk_cells")
         self._con.unregister("chunk_cells")
 

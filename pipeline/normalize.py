@@ -53,6 +53,12 @@ _STAGING_TYPES = {
 STAGING_SCHEMA = pa.schema([(c, _STAGING_TYPES.get(c, pa.string())) for c in STAGING_COLUMNS])
 
 
+def cells_table(cells: dict[str, list[object]]) -> pa.Table:
+    """Staged cells (a list per staging column, as ``to_rows`` gives them) as one Arrow table of
+    ``STAGING_SCHEMA``: DuckDB and Parquet read its columns without a Python object per cell."""
+    return pa.table(cells, schema=STAGING_SCHEMA)
+
+
 @dataclass(frozen=True)
 class Staged:
     """One report's cells in staging shape, per table: a list per staging column

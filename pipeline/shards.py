@@ -158,12 +158,10 @@ class ParquetStaging(Staging):
         not fit raises, as DuckDB's insert did), not through the in-memory table: the insert,
         the read back and the delete cost some 0.15 CPU s a chunk of 500 text reports, for
         the very same rows in the same order."""
-        import pyarrow as pa
-
-        from pipeline.normalize import STAGING_SCHEMA
+        from pipeline.normalize import cells_table
 
         writer = self._writers[table]
-        writer.write_table(pa.table(cells, schema=STAGING_SCHEMA).cast(writer.schema))
+        writer.write_table(cells_table(cells).cast(writer.schema))
 
     def __exit__(self, *exc: object) -> None:
         try:
