@@ -403,7 +403,12 @@ def _row_occurrences(
 
 
 def _own_from(buffer: list[Piece]) -> int:
-    return len(lab.text_core("".join(p.text for p in buffer)))
+    return _core_length(tuple(p.text for p in buffer))
+
+
+def _core_length(texts: Sequence[str]) -> int:
+    """Where a row's own text starts in the core of its label lines joined: their core's length."""
+    return len(lab.text_core("".join(texts)))
 
 
 def _waiting_in(buffer: list[Piece], state: _State) -> list[Slot]:
@@ -607,7 +612,7 @@ def _labels_of_row(
         return hit[1]
     text = "".join(above) + own_text
     # no label lines above (most rows): the row's own text starts the core, no line is alone
-    own = (len(lab.text_core("".join(above))) if above else 0, len(lab.text_core(text)))
+    own = (_core_length(above) if above else 0, len(lab.text_core(text)))
     alone = _numbered_short_lines_of(above, spec) if above else frozenset()
     found = tuple(_with_and_without(spec, text, after, own[0], alone)) if own_text else ()
     if len(_ROW_LABELS) >= 20000:
