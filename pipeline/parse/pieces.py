@@ -81,12 +81,26 @@ def is_furniture(text: str) -> bool:
 
 def _nfkc_same_length(text: str) -> str:
     """NFKC per character where it keeps one character (full-width digits and signs), so that
-    positions in the result are positions in the printed text."""
-    out = []
-    for ch in text:
+    positions in the result are positions in the printed text. One ``str.translate`` over a
+    table filled as characters are first met: a crawled page printed on one line is a single
+    word of thousands of characters."""
+    return text.translate(_SAME_LENGTH)
+
+
+class _SameLengthTable(dict):
+    """Code point -> its one-character NFKC form, or itself; computed when first asked for
+    (``str.translate`` looks a mapping's keys up with ``[]``, so ``__missing__`` fills it)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         n = unicodedata.normalize("NFKC", ch)
-        out.append(n if len(n) == 1 else ch)
-    return "".join(out)
+        out = n if len(n) == 1 else ch
+        if len(self) < 65536:  # bounded: a text could hold every code point once
+            self[code] = out
+        return out
+
+
+_SAME_LENGTH = _SameLengthTable()
 
 
 def split_word(word: str) -> tuple[tuple[str, str], ...]:

@@ -386,44 +386,82 @@ class _Search:
                 self.pop()
 
 
-def _summing(sign: str, digits: str, start: int, end: int, parts: int, need: Decimal) -> Iterator[list[str]]:
+def _summing(sign: str, digits: str, start: int, end: int, parts: int, need: Decimal) -> list[list[str]]:
     """Every cut of ``digits[start:end]`` into ``parts`` cells without leading zeros whose
-    numbers sum to ``need`` (cells are not negative: a prefix above ``need`` is dropped, and so
-    is one where ``_middle_fits`` says the rest cannot make up the difference)."""
-    if not _middle_fits(need, end - start, parts):
-        return
-    prefix = sign if start == 0 else ""
+    numbers sum to ``need``, in ``_cut``'s order (cells are not negative: a prefix above
+    ``need`` is dropped, and so is one where ``_middle_fits`` says the rest cannot make up the
+    difference). The cells are whole numbers, so a ``need`` that is not has none; the search
+    adds Python ints (``_whole``), which cost a fraction of Decimals, and appends each cut
+    found to one list instead of yielding it through a generator per cell."""
+    out: list[list[str]] = []
+    if need != need.to_integral_value() or not _middle_fits(int(need), end - start, parts):
+        return out
     if parts == 1:
-        if (end - start == 1 or digits[start] != "0") and number(prefix + digits[start:end]) == need:
-            yield [prefix + digits[start:end]]
-        return
+        text = (sign if start == 0 else "") + digits[start:end]
+        if (end - start == 1 or digits[start] != "0") and _whole(text) == need:
+            out.append([text])
+        return out
+    _sum_cuts(out, [], sign, digits, start, end, parts, int(need))
+    return out
+
+
+def _sum_cuts(
+    out: list[list[str]], cells: list[str], sign: str, digits: str, start: int, end: int, parts: int, need: int
+) -> None:
+    """``_summing``'s depth-first search for two or more cells, ``cells`` placed before
+    ``start``. The last cell is not searched for: it is the rest of the digits, which is a cut
+    exactly when it has no leading zero and its number is what is left to reach (that implies
+    what ``_middle_fits`` asks of one cell)."""
+    prefix = sign if start == 0 else ""
     for stop in range(start + 1, end - parts + 2):
         if stop - start > 1 and digits[start] == "0":
             break
         text = prefix + digits[start:stop]
-        value = number(text)
-        if value <= need:
-            yield from ([text, *rest] for rest in _summing(sign, digits, stop, end, parts - 1, need - value))
+        left = need - _whole(text)
+        if left < 0:
+            continue
+        if parts == 2:
+            if (end - stop == 1 or digits[stop] != "0") and _whole(digits[stop:end]) == left:
+                out.append([*cells, text, digits[stop:end]])
+        elif _middle_fits(left, end - stop, parts - 1):
+            cells.append(text)
+            _sum_cuts(out, cells, sign, digits, stop, end, parts - 1, left)
+            cells.pop()
+
+
+def _whole(text: str) -> int:
+    """``number(text)`` of a run of digits (a whole number, or 0 when it is too long to be a
+    value) as an int. Cached like ``number``."""
+    value = _WHOLE.get(text)
+    if value is None:
+        value = int(number(text))
+        if len(_WHOLE) >= 65536:
+            _WHOLE.clear()
+        _WHOLE[text] = value
+    return value
+
+
+_WHOLE: dict[str, int] = {}
 
 
 @functools.lru_cache(maxsize=65536)
-def _middle_fits(need: Decimal, width: int, middle: int) -> bool:
-    """Whether ``middle`` cells cut from ``width`` digits (no leading zeros) may sum to ``need``:
-    necessary conditions only. A cell of k digits is below 10**k; when none can be too long to
-    be a value (which counts 0), a cell of k >= 2 digits is at least 10**(k-1), so the cells sum
-    at least as much as with the digits shared out evenly, and none is longer than ``need``.
-    Cached: the answer depends on the value of ``need`` only (equal Decimals hash alike), and
-    the search asks it tens of thousands of times a report with the same few values."""
+def _middle_fits(need: int, width: int, middle: int) -> bool:
+    """Whether ``middle`` cells cut from ``width`` digits (no leading zeros) may sum to ``need``
+    (a whole number): necessary conditions only. A cell of k digits is below 10**k; when none
+    can be too long to be a value (which counts 0), a cell of k >= 2 digits is at least
+    10**(k-1), so the cells sum at least as much as with the digits shared out evenly, and none
+    is longer than ``need``. Cached: the search asks it tens of thousands of times a report
+    with the same few values."""
     if middle == 0:
         return width == 0 and need == 0
     longest = width - middle + 1
     if need >= middle * 10**longest:
         return False
-    if longest > MAX_INTEGER_DIGITS or need != need.to_integral_value():
+    if longest > MAX_INTEGER_DIGITS:
         return True
     share, extra = divmod(width, middle)
     least = extra * _least(share + 1) + (middle - extra) * _least(share)
-    return least <= need and width <= middle * len(str(int(need)))
+    return least <= need and width <= middle * len(str(need))
 
 
 def _least(length: int) -> int:
