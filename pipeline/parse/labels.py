@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipeline.parse.memo import ByOwner
 from pipeline.parse.values import normalize
 
 _NUMBERING = re.compile(
@@ -135,22 +136,17 @@ def _align(label: str, text: str) -> tuple[float, int, int, int]:
 
 # find's answers by (label set, text). A table's rows are matched many times while it is read
 # (with the lines above, with the lines below, alone), and every report prints the same labels.
-# Keyed by the label set's identity, which cannot be reused while the entry holds the set.
-_FOUND: dict[tuple[int, str], tuple[tuple[Label, ...], tuple[Occurrence, ...]]] = {}
-_FOUND_MAX = 20000
+_FOUND = ByOwner(20000)
 
 
 def find(labels: tuple[Label, ...], text: str) -> list[Occurrence]:
     """Every label found in ``text`` (a text core), best first, then kept if it overlaps no
     better one. Returned in reading order. Value rows win ties against header words."""
-    key = (id(labels), text)
-    hit = _FOUND.get(key)
-    if hit is not None and hit[0] is labels:
-        return list(hit[1])
+    hit = _FOUND.get(labels, text)
+    if hit is not None:
+        return list(hit)
     found = _find(labels, text)
-    if len(_FOUND) >= _FOUND_MAX:
-        _FOUND.clear()
-    _FOUND[key] = (labels, tuple(found))
+    _FOUND.keep(labels, text, tuple(found))
     return found
 
 
@@ -182,22 +178,19 @@ def _find(labels: tuple[Label, ...], text: str) -> list[Occurrence]:
 def _plan(labels: tuple[Label, ...]) -> list[tuple[Label, str, int, frozenset[str], float]]:
     """``_find``'s view of a label set, made once per set: each label with a core, in order,
     with its core, length, characters and the share of them a text must have
-    (MIN_SHARE * their number). Keyed by the set's identity, as ``find``'s answers are."""
-    hit = _PLANS.get(id(labels))
-    if hit is not None and hit[0] is labels:
-        return hit[1]
+    (MIN_SHARE * their number). Kept per set, as ``find``'s answers are."""
+    hit = _PLANS.get(labels, None)
+    if hit is not None:
+        return hit
     plan = [
         (label, label.core, len(label.core), label.chars, MIN_SHARE * len(label.chars))
         for label in labels
         if label.core
     ]
-    if len(_PLANS) >= 64:
-        _PLANS.clear()
-    _PLANS[id(labels)] = (labels, plan)
-    return plan
+    return _PLANS.keep(labels, None, plan)
 
 
-_PLANS: dict[int, tuple[tuple[Label, ...], list[tuple[Label, str, int, frozenset[str], float]]]] = {}
+_PLANS = ByOwner(64)
 
 
 def _may_align(label: Label, text: str, least: int = 0) -> bool:
@@ -226,18 +219,16 @@ def rivals(labels: tuple[Label, ...], occ: Occurrence, text: str, margin: float 
     if occ.exact:
         return []
     span = text[occ.start : occ.end]
-    key = (id(labels), id(occ.label), span, occ.score, margin)
-    hit = _RIVALS.get(key)
-    if hit is not None and hit[0] is labels and hit[1] is occ.label:
-        return list(hit[2])
+    question = (occ.label, span, occ.score, margin)
+    hit = _RIVALS.get(labels, question)
+    if hit is not None:
+        return list(hit)
     out = _rivals(labels, occ, span, margin)
-    if len(_RIVALS) >= _FOUND_MAX:
-        _RIVALS.clear()
-    _RIVALS[key] = (labels, occ.label, tuple(out))
+    _RIVALS.keep(labels, question, tuple(out))
     return out
 
 
-_RIVALS: dict[tuple[int, int, str, float, float], tuple[tuple[Label, ...], Label, tuple[Label, ...]]] = {}
+_RIVALS = ByOwner(20000)
 
 
 def _rivals(labels: tuple[Label, ...], occ: Occurrence, span: str, margin: float) -> list[Label]:

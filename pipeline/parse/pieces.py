@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from pipeline.document import Row
+from pipeline.parse.memo import Bounded
 from pipeline.parse.values import is_value
 
 PAGE_NUMBER = re.compile(r"^[-—–－─\s]*(?:第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[-—–－─\s]*$")
@@ -108,16 +109,10 @@ def split_word(word: str) -> tuple[tuple[str, str], ...]:
     Cached (the result is immutable): every report prints the form's label words, and a line's
     words are split for each of its pieces' readers."""
     parts = _SPLIT.get(word)
-    if parts is None:
-        parts = tuple(_split_word(word))
-        if len(_SPLIT) >= _CACHED_WORDS:
-            _SPLIT.clear()
-        _SPLIT[word] = parts
-    return parts
+    return parts if parts is not None else _SPLIT.keep(word, tuple(_split_word(word)))
 
 
-_CACHED_WORDS = 32768
-_SPLIT: dict[str, tuple[tuple[str, str], ...]] = {}
+_SPLIT: Bounded = Bounded(32768)  # word -> its parts
 
 
 def _split_word(word: str) -> list[tuple[str, str]]:

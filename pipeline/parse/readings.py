@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
+from pipeline.parse.memo import Bounded
 from pipeline.parse.values import MAX_INTEGER_DIGITS, read_value
 
 MAX_READINGS = 20000  # per row; beyond this the row is reported as having too many readings
@@ -136,16 +137,12 @@ def row_readings(tokens: Sequence[str], n: int, equations: Sequence[RowEquation]
     key = (tuple(tokens), n, tuple(equations))
     hit = _READINGS.get(key, _UNSEEN)
     if hit is _UNSEEN:
-        hit = _row_readings(key[0], n, equations)
-        if len(_READINGS) >= _CACHED_ROWS:
-            _READINGS.clear()
-        _READINGS[key] = hit
+        hit = _READINGS.keep(key, _row_readings(key[0], n, equations))
     return None if hit is None else list(hit)
 
 
-_CACHED_ROWS = 4096
 _UNSEEN = object()
-_READINGS: dict[tuple[tuple[str, ...], int, tuple[RowEquation, ...]], tuple[tuple[str, ...], ...] | None] = {}
+_READINGS: Bounded = Bounded(4096)  # (tokens, n, equations) -> readings, or None: too many
 
 
 def _row_readings(
@@ -433,15 +430,10 @@ def _whole(text: str) -> int:
     """``number(text)`` of a run of digits (a whole number, or 0 when it is too long to be a
     value) as an int. Cached like ``number``."""
     value = _WHOLE.get(text)
-    if value is None:
-        value = int(number(text))
-        if len(_WHOLE) >= 65536:
-            _WHOLE.clear()
-        _WHOLE[text] = value
-    return value
+    return value if value is not None else _WHOLE.keep(text, int(number(text)))
 
 
-_WHOLE: dict[str, int] = {}
+_WHOLE: Bounded = Bounded(65536)
 
 
 @functools.lru_cache(maxsize=65536)

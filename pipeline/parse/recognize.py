@@ -31,6 +31,7 @@ from decimal import Decimal
 from pipeline import form
 from pipeline.document import Row
 from pipeline.parse import labels as lab
+from pipeline.parse.memo import ByOwner
 from pipeline.parse.model import Cell, TableRead
 from pipeline.parse.pieces import WORD_PLACEHOLDERS, Piece, Token, make, to_pieces
 from pipeline.parse.readings import (
@@ -225,20 +226,18 @@ def _is_column_label(cell: str, label: str) -> bool:
 def _header_positions(cells: Sequence[str], spec: Spec) -> dict[str, int]:
     """Column code -> grid position, for the column labels a header row prints. The first
     cell is a row's label, never a column's ('3.其他' is a row, not the column 其他).
-    Cached per (cells, spec): every row without values is asked, and reports print the same
-    rows. Keyed by the spec's identity, which cannot be reused while the entry holds it."""
-    key = (tuple(cells), id(spec))
-    hit = _HEADERS.get(key)
-    if hit is not None and hit[0] is spec:
-        return dict(hit[1])
+    Cached per (spec, cells): every row without values is asked, and reports print the same
+    rows."""
+    key = tuple(cells)
+    hit = _HEADERS.get(spec, key)
+    if hit is not None:
+        return dict(hit)
     found = _find_header_positions(cells, spec)
-    if len(_HEADERS) >= 20000:
-        _HEADERS.clear()
-    _HEADERS[key] = (spec, dict(found))
+    _HEADERS.keep(spec, key, dict(found))
     return found
 
 
-_HEADERS: dict[tuple[tuple[str, ...], int], tuple[Spec, dict[str, int]]] = {}
+_HEADERS = ByOwner(20000)
 
 
 def _find_header_positions(cells: Sequence[str], spec: Spec) -> dict[str, int]:
@@ -606,23 +605,19 @@ def _labels_of_row(
     text lies in that text's core, where short labels printed alone start (``_numbered_short_lines``)
     and the rows named (``_with_and_without``). A function of the texts alone, so cached: reports
     print the same label lines, and finding the rows is most of what taking a row costs."""
-    key = (id(spec), above, own_text, after)
-    hit = _ROW_LABELS.get(key)
-    if hit is not None and hit[0] is spec:
-        return hit[1]
+    key = (above, own_text, after)
+    hit = _ROW_LABELS.get(spec, key)
+    if hit is not None:
+        return hit
     text = "".join(above) + own_text
     # no label lines above (most rows): the row's own text starts the core, no line is alone
     own = (_core_length(above) if above else 0, len(lab.text_core(text)))
     alone = _numbered_short_lines_of(above, spec) if above else frozenset()
     found = tuple(_with_and_without(spec, text, after, own[0], alone)) if own_text else ()
-    if len(_ROW_LABELS) >= 20000:
-        _ROW_LABELS.clear()
-    result = (text, own, alone, found)
-    _ROW_LABELS[key] = (spec, result)
-    return result
+    return _ROW_LABELS.keep(spec, key, (text, own, alone, found))
 
 
-_ROW_LABELS: dict[tuple, tuple[Spec, tuple]] = {}
+_ROW_LABELS = ByOwner(20000)
 
 
 def _with_and_without(

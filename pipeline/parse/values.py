@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import opencc
 
+from pipeline.parse.memo import Bounded
+
 PLACEHOLDERS = frozenset({"", "/", "-", "--", "—", "——", "–", "－", "无", "不适用", "n/a", "na", "×", "\\"})
 _UNITS = "件|条|个|项|次|人|元|万元"
 _NUMBER = re.compile(rf"^([+-]?)(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?(?:{_UNITS})?$")
@@ -98,16 +100,13 @@ def read_value(raw: str) -> Value | None:
     if value is _UNSEEN:
         value = _read_value(raw)
         if len(raw) <= _CACHED_CELL:
-            if len(_VALUES) >= _CACHED_VALUES:
-                _VALUES.clear()
-            _VALUES[raw] = value
+            _VALUES.keep(raw, value)
     return value
 
 
 _CACHED_CELL = 64
-_CACHED_VALUES = 32768
 _UNSEEN = object()
-_VALUES: dict[str, Value | None] = {}
+_VALUES: Bounded = Bounded(32768)  # printed cell -> Value or None
 
 
 def _read_value(raw: str) -> Value | None:
