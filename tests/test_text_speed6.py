@@ -64,3 +64,27 @@ def test_nfkc_same_length_is_nfkc_character_by_character():
     text = "".join(chr(c) for c in range(0x20, 0x3400)) + "０１２３４５６７８９＋－，．ﬁ①㈠㍿〇一二三本机关"
     assert pieces._nfkc_same_length(text) == by_definition(text)
     assert pieces._nfkc_same_length("１２ﬁ") == "12ﬁ"  # 'ﬁ' is two characters in NFKC: kept
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_blank_placements_are_the_candidates_whose_equations_hold(seed):
+    """Without split, rows whose equations are block totals (with free columns between the
+    blocks, or none) are read by combinations of columns (``readings._placements``); other
+    equations by the search. Both are the candidates that satisfy the equations, in order."""
+    rng = random.Random(seed)
+    placed = 0
+    for _ in range(300):
+        n = rng.randint(1, 10)
+        equations = []
+        for _ in range(rng.randint(0, 3)):
+            lhs = rng.randrange(1, n) if n > 1 else 0
+            width = rng.randint(1, max(1, lhs))
+            contiguous = rng.random() < 0.8
+            rhs = tuple(range(lhs - width, lhs)) if contiguous else tuple(sorted(rng.sample(range(n), min(2, n))))
+            equations.append((lhs, rhs))
+        printed = ("0", "0", "1", "2", "3", "12", "1.5", "无", "-", "0000")
+        tokens = [rng.choice(printed) for _ in range(rng.randint(0, n))]
+        expected = [c for c in readings.candidates(tokens, n, False) if readings.holds(c, equations)]
+        assert readings.satisfying(tokens, n, False, equations) == expected, (tokens, n, equations)
+        placed += readings._segments(equations, n) is not None and bool(expected)
+    assert placed > 50  # the combinations path is taken, and finds readings

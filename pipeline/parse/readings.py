@@ -217,9 +217,85 @@ def satisfying(tokens: Sequence[str], n: int, split: bool, equations: Sequence[R
     """The candidates (``candidates``, same order) that satisfy every equation."""
     if len(tokens) > n:
         return []
+    segments = None if split else _segments(equations, n)
+    if segments is not None:
+        return _placements(tokens, n, segments)
     search = _Search(tokens, n, equations)
     search.walk(0, n, split)
     return search.found
+
+
+def _segments(equations: Sequence[RowEquation], n: int) -> list[tuple[int, int, bool]] | None:
+    """A row's columns as runs [start, end), each with whether its last cell is the total of
+    the others: when every equation is such a block (a review row's three blocks, table 三's
+    总计 row) and the blocks do not overlap; the columns between blocks are free runs. None
+    for any other equations."""
+    blocks = []
+    for lhs, rhs in equations:
+        start = lhs - len(rhs)
+        if start < 0 or lhs >= n or tuple(rhs) != tuple(range(start, lhs)):
+            return None
+        blocks.append((start, lhs + 1))
+    blocks.sort()
+    out, column = [], 0
+    for start, end in blocks:
+        if start < column:
+            return None  # blocks that overlap
+        if start > column:
+            out.append((column, start, False))
+        out.append((start, end, True))
+        column = end
+    if column < n:
+        out.append((column, n, False))
+    return out
+
+
+def _placements(tokens: Sequence[str], n: int, segments: list[tuple[int, int, bool]]) -> list[tuple[str, ...]]:
+    """``satisfying`` without split for a row whose equations are block totals (``_segments``),
+    without a search cell by cell. The tokens keep their order and the lost blanks are anywhere,
+    so a reading is a choice of ascending columns for the tokens, and ``candidates`` yields them
+    in ascending order of those columns (a token before a blank). Blanks count 0, so a block's
+    total holds or fails by where the block's last token is: in the block's last cell, the
+    block's other tokens must add up to it; before it, they must all be 0 (what
+    ``_Search.last_cell_ok`` knows of a whole row). So each block's share of the tokens is
+    placed by combinations, the blocks' choices are combined, and the readings sorted by
+    their columns. A token that cannot be one cell leaves no reading."""
+    if not all(_one_cell(token) for token in tokens):
+        return []
+    values = [number(token) for token in tokens]
+    count = len(tokens)
+    room = [0] * (len(segments) + 1)  # room[s]: the columns of segments s onwards
+    for s in range(len(segments) - 1, -1, -1):
+        room[s] = room[s + 1] + segments[s][1] - segments[s][0]
+    found: list[tuple[int, ...]] = []
+
+    def place(i: int, s: int, columns: tuple[int, ...]) -> None:
+        if s == len(segments):
+            if i == count:
+                found.append(columns)
+            return
+        start, end, total = segments[s]
+        for k in range(max(0, count - i - room[s + 1]), min(end - start, count - i) + 1):
+            if k == 0:
+                place(i, s + 1, columns)
+                continue
+            token_last = blank_last = True
+            if total:
+                token_last = sum(values[i : i + k - 1], _ZERO) == values[i + k - 1]
+                blank_last = sum(values[i : i + k], _ZERO) == 0
+            for chosen in itertools.combinations(range(start, end), k):
+                if token_last if chosen[-1] == end - 1 else blank_last:
+                    place(i + k, s + 1, columns + chosen)
+
+    place(0, 0, ())
+    found.sort()
+    out = []
+    for columns in found:
+        cells = [""] * n
+        for token, column in zip(tokens, columns, strict=True):
+            cells[column] = token
+        out.append(tuple(cells))
+    return out
 
 
 _ZERO = Decimal(0)
