@@ -3,7 +3,10 @@
 Each shortcut is held to its definition: the total-first cut of glued digits
 (``readings._summing``) to every cut of the run (``readings._cuts``) filtered by its sum, with
 numbers read as the arithmetic reads them (``readings.number``: too long to be a value counts
-0); the table-driven NFKC of ``pieces._nfkc_same_length`` to NFKC character by character.
+0); the placing of lost blanks by combinations (``readings._placements``) to the candidates
+filtered by the row's equations; the alignment over the label's characters only
+(``labels._align``) to the dynamic programme over the whole text; the table-driven NFKC of
+``pieces._nfkc_same_length`` to NFKC character by character.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from decimal import Decimal
 
 import pytest
 
+from pipeline.parse import labels as lab
 from pipeline.parse import pieces, readings
 
 
@@ -88,3 +92,19 @@ def test_blank_placements_are_the_candidates_whose_equations_hold(seed):
         assert readings.satisfying(tokens, n, False, equations) == expected, (tokens, n, equations)
         placed += readings._segments(equations, n) is not None and bool(expected)
     assert placed > 50  # the combinations path is taken, and finds readings
+
+
+def test_alignment_over_the_labels_characters_is_the_alignment_over_the_whole_text():
+    """``labels._align`` aligns only the part of the text from the first to the last character
+    the label has; the answer is the dynamic programme's over the whole text (``_aligned``)."""
+    rng = random.Random(7)
+    alphabet = "信息公开申请不予其他法律行政规章本机关掌握相关政府市区县局年度报告工作"
+    for _ in range(3000):
+        label = "".join(rng.choice(alphabet[:20]) for _ in range(rng.randint(1, 12)))
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        if text and rng.random() < 0.5:
+            k = rng.randint(0, len(text))
+            text = text[:k] + label[: rng.randint(0, len(label))] + text[k:]
+        assert lab._align.__wrapped__(label, text) == lab._aligned(label, text), (label, text)
+    assert lab._align.__wrapped__("其他", "市局报告") == (-1.0, 0, 0, 0)  # nothing in common
+    assert lab._align.__wrapped__("其他", "市局其他报告") == (2.0, 2, 4, 2)

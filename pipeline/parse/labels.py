@@ -108,6 +108,25 @@ def align(label: str, text: str) -> tuple[float, int, int, int]:
 
 @lru_cache(maxsize=65536)
 def _align(label: str, text: str) -> tuple[float, int, int, int]:
+    """``_aligned`` over the part of the text from the first to the last character the label
+    has (a running title joined to a label line is half of its text), placed back in the
+    text. The same answer as over the whole text: before the first such character every
+    alignment only drops label characters (each column scores as the text's start, from
+    which the alignment starts), and after the last one every column scores at most as the
+    column before it (the earliest best end is kept). An alignment that matches nothing ends
+    at the text's start, as ``_aligned`` of the whole text has it."""
+    chars = set(label)
+    first = next((j for j, ch in enumerate(text) if ch in chars), -1)
+    if first < 0:
+        return -DROP * len(label), 0, 0, 0
+    last = next(j for j in range(len(text) - 1, first - 1, -1) if text[j] in chars)
+    score, start, end, matched = _aligned(label, text[first : last + 1])
+    if end == 0:
+        return score, 0, 0, matched
+    return score, start + first, end + first, matched
+
+
+def _aligned(label: str, text: str) -> tuple[float, int, int, int]:
     """The alignment's dynamic programme, one list per field of a cell (score, start, matched)
     rather than a tuple per cell: it is the recognizer's innermost loop."""
     n = len(text)
