@@ -11,8 +11,7 @@ import random
 
 from pipeline import agencies
 from pipeline.document import Document, Row
-from pipeline.parse import metadata, tables
-from pipeline.parse.values import normalize
+from pipeline.parse import metadata
 
 
 def _random_texts(alphabet: list[str], count: int, longest: int, seed: int) -> list[str]:
@@ -55,57 +54,6 @@ def test_document_text_joins_the_non_empty_cells():
     doc = Document(rows=rows)
     assert doc.text() == "\n".join(" ".join(c for c in row.cells if c) for row in rows)
     assert Document().text() == ""
-
-
-def _regions_row_by_row(rows: list[Row]) -> tables.Regions:
-    """``find_regions`` as it was: every pattern searched row by row."""
-    texts = [normalize("".join(r.cells)) for r in rows]
-
-    def first(pattern, start, heading=False):
-        if start is None:
-            return None
-        hits = (i for i in range(start, len(texts)) if pattern.search(texts[i]))
-        return next((i for i in hits if not heading or len(texts[i]) <= tables.HEADING_MAX), None)
-
-    pro = first(tables._CAPTION_ONE, 0)
-    if pro is None:
-        pro = first(tables._PROACTIVE_HEADING, 0, heading=True)
-    app = first(tables._APPLICATIONS_ANCHOR, pro or 0)
-    if app is None:
-        app = first(tables._APPLICATIONS_HEADING, pro or 0, heading=True)
-    review = first(tables.REVIEW_START, None if app is None else app + 1)
-    end = first(tables.SECTION_FIVE, review if review is not None else app if app is not None else pro)
-    end = len(rows) if end is None else end
-    return tables.Regions(
-        (pro, app if app is not None else (review or end)) if pro is not None else None,
-        (app, review if review is not None else end) if app is not None else None,
-        (review, end) if review is not None else None,
-    )
-
-
-def test_find_regions_is_the_row_by_row_search():
-    words = [
-        "第二十条第（一）项",
-        "二、主动公开政府信息情况",
-        "主动公开政府信息情况" + "的" * 35,
-        "本列数据的勾稽关系",
-        "申请人情况",
-        "三、收到和处理政府信息公开申请情况",
-        "收到和处理政府信息公开申请情况" + "的" * 30,
-        "行政复议",
-        "五、存在的主要问题",
-        "（一）主要问题",
-        "1)主要问题",
-        "主要问题及改进",
-        "规章 0 0 0",
-        "",
-        "总计 12",
-        "行政\n复议",
-    ]
-    rng = random.Random(6)
-    for _ in range(3000):
-        rows = [Row(tuple(rng.choice(words) for _ in range(rng.randint(1, 2))), "l") for _ in range(rng.randint(0, 12))]
-        assert tables.find_regions(rows) == _regions_row_by_row(rows), rows
 
 
 def test_resolve_place_hands_out_its_own_list():

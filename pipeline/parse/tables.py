@@ -10,11 +10,9 @@ at these anchors.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from itertools import accumulate
 
 from pipeline import form
 from pipeline.document import Row
@@ -62,48 +60,28 @@ class Regions:
 def find_regions(rows: Sequence[Row]) -> Regions:
     """Each table from its own anchor to the next table's. Headings ('二、主动公开政府信息情
     况') count only as short lines: the introduction lists every section's name in one line."""
-    lines = _Lines([normalize("".join(r.cells)) for r in rows])
-    pro = lines.first(_CAPTION_ONE, 0)
+    texts = [normalize("".join(r.cells)) for r in rows]
+
+    def first(pattern: re.Pattern[str], start: int | None, heading: bool = False) -> int | None:
+        if start is None:
+            return None
+        hits = (i for i in range(start, len(texts)) if pattern.search(texts[i]))
+        return next((i for i in hits if not heading or len(texts[i]) <= HEADING_MAX), None)
+
+    pro = first(_CAPTION_ONE, 0)
     if pro is None:
-        pro = lines.first(_PROACTIVE_HEADING, 0, heading=True)
-    app = lines.first(_APPLICATIONS_ANCHOR, pro or 0)
+        pro = first(_PROACTIVE_HEADING, 0, heading=True)
+    app = first(_APPLICATIONS_ANCHOR, pro or 0)
     if app is None:
-        app = lines.first(_APPLICATIONS_HEADING, pro or 0, heading=True)
-    review = lines.first(REVIEW_START, None if app is None else app + 1)
-    end = lines.first(_SECTION_FIVE_LINES, review if review is not None else app if app is not None else pro)
+        app = first(_APPLICATIONS_HEADING, pro or 0, heading=True)
+    review = first(REVIEW_START, None if app is None else app + 1)
+    end = first(SECTION_FIVE, review if review is not None else app if app is not None else pro)
     end = len(rows) if end is None else end
     return Regions(
         (pro, app if app is not None else (review or end)) if pro is not None else None,
         (app, review if review is not None else end) if app is not None else None,
         (review, end) if review is not None else None,
     )
-
-
-# SECTION_FIVE on the joined lines: its '^' at the start of every line.
-_SECTION_FIVE_LINES = re.compile(SECTION_FIVE.pattern, re.MULTILINE)
-
-
-class _Lines:
-    """The normalized texts of a document's rows, searched as one text: one line each, joined
-    by newlines, which no normalized text holds (white space is removed) and no anchor matches.
-    One regex search over the joined text finds the first row an anchor is in; searching row
-    by row was some sixty Python-level searches a report."""
-
-    def __init__(self, texts: list[str]) -> None:
-        self.texts = texts
-        self.joined = "\n".join(texts)
-        self.starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-
-    def first(self, pattern: re.Pattern[str], start: int | None, heading: bool = False) -> int | None:
-        """The first row from ``start`` on whose text the pattern matches (and, for a heading,
-        no longer than HEADING_MAX), or None."""
-        if start is None or start >= len(self.texts):
-            return None
-        for match in pattern.finditer(self.joined, self.starts[start]):
-            row = bisect_right(self.starts, match.start()) - 1
-            if not heading or len(self.texts[row]) <= HEADING_MAX:
-                return row
-        return None
 
 
 # --- which template --------------------------------------------------------------------------
