@@ -109,6 +109,7 @@ def _by_name() -> dict[str, list[Division]]:
 _NOT_AFTER_SHORT = re.compile(r"^(?:[局厅委办署处所站队院部会庭科室心]|[省市区县州旗盟镇乡村里路街巷道]|社区)")
 
 
+@lru_cache(maxsize=16384)  # a function of the name and the division table alone; asked for again and again
 def place_prefix(name: str) -> str | None:
     """The longest division name (full or short) that ``name`` starts with at a word boundary.
 
@@ -223,6 +224,7 @@ class Completion:
     note: str | None = None
 
 
+@lru_cache(maxsize=4096)  # a function of the name alone (fourteen substitutions a call)
 def expand_abbreviations(name: str) -> str:
     """市科委 -> 市科学技术委员会, 县政府 -> 县人民政府, 街道办 -> 街道办事处 (see ``_ABBREVIATIONS``)."""
     name = normalize_name(name)
@@ -492,12 +494,18 @@ def resolve_place(name: str) -> tuple[list[Division], str]:
     spelled in full (公安局 after 荆州市 is a bureau, not 公安县). When the first place is
     ambiguous, the higher level wins (安阳 -> the city, not 安阳县).
     """
+    chain, rest = _resolve_place(name)
+    return list(chain), rest  # a list of the caller's own
+
+
+@lru_cache(maxsize=8192)  # a function of the name and the division table alone; a report asks several times
+def _resolve_place(name: str) -> tuple[tuple[Division, ...], str]:
     prefix = place_prefix(name)
     if prefix is None:
-        return [], name
+        return (), name
     candidates = first_place_candidates(prefix)
     if len(candidates) != 1:
-        return [], name  # 鼓楼区 alone: four districts of that name; never guess one
+        return (), name  # 鼓楼区 alone: four districts of that name; never guess one
     chain, rest = [candidates[0]], name[len(prefix) :]
     while True:
         nested = [
@@ -507,7 +515,7 @@ def resolve_place(name: str) -> tuple[list[Division], str]:
             if rest.startswith(d.name) and d.name not in _MUNICIPALITY_GROUPS
         ]
         if not nested:
-            return chain, rest
+            return tuple(chain), rest
         best = max(nested, key=lambda d: len(d.name))
         chain.append(best)
         rest = rest[len(best.name) :]

@@ -11,16 +11,18 @@ the applications table. A row of blank cells or placeholders is an agency with n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from pipeline import form
 from pipeline.document import Row
 from pipeline.parse import labels as lab
 from pipeline.parse.model import Cell, TableRead
-from pipeline.parse.pieces import Piece, Token, to_pieces
+from pipeline.parse.pieces import Piece, Token, make, to_pieces
 from pipeline.parse.readings import RowEquation, row_readings, window
 from pipeline.parse.values import read_value
 
 RESULTS = tuple(r.code for r in form.RESULTS)
+_WIDTH = len(RESULTS)  # a proceeding's block of cells
 _BLOCK: tuple[RowEquation, ...] = tuple(
     (RESULTS.index(eq.lhs[0]), tuple(RESULTS.index(c) for c in eq.rhs))
     for eq in form.EQUATIONS
@@ -34,6 +36,7 @@ _HEADER = tuple(
 _PROCEEDING_LABELS = _LABELS + _HEADER  # one tuple: ``lab.find`` caches its answers per label set
 
 
+@cache  # blocks is 1 or 3: the same tuples for every report
 def _equations(blocks: int) -> tuple[RowEquation, ...]:
     width = len(RESULTS)
     return tuple((lhs + b * width, tuple(i + b * width for i in rhs)) for b in range(blocks) for lhs, rhs in _BLOCK)
@@ -128,12 +131,14 @@ def _cells(tokens: list[Token], piece: Piece, proceedings: list[str], blocks: in
         raise ValueError(f"{piece.where}: '{' '.join(texts)}' has {count} readings as {n} cells whose 总计 are right")
     reading = found[0]
     exact = len(tokens) == n
+    run_together = None if exact else f"{tokens[0].where} (cells run together or lost in the text copy)"
+    page = tokens[0].page
     out = []
     for k, text in enumerate(reading):
-        proceeding, result = proceedings[k // len(RESULTS)], RESULTS[k % len(RESULTS)]
         value = read_value(text)
         if value is None:
             raise ValueError(f"{piece.where}: '{text}' is not a number")
-        where = tokens[k].where if exact else f"{tokens[0].where} (cells run together or lost in the text copy)"
-        out.append(Cell(proceeding, result, value.raw, value.number, where, tokens[0].page))
+        where = tokens[k].where if exact else run_together
+        # a Cell made as pieces.make makes them: the NamedTuple's own __new__ cost 3x that
+        out.append(make(Cell, (proceedings[k // _WIDTH], RESULTS[k % _WIDTH], value.raw, value.number, where, page)))
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from pipeline import form
 from pipeline.document import Row
@@ -91,25 +92,27 @@ def template_of(rows: Sequence[Row], regions: Regions, year: int) -> str:
     formats), else from table 三 (（六）其他处理 with sub-rows is 2021), else from the year."""
     if regions.proactive is not None:
         start, end = regions.proactive
-        text = lab.text_core("".join("".join(r.cells) for r in rows[start:end]))
-        votes = {code: _measure_votes(t, text) for code, t in form.TEMPLATES.items()}
+        text = lab.text_core("".join([c for r in rows[start:end] for c in r.cells]))
+        votes = {code: sum(1 for label in _own_measure_labels(code) if label in text) for code in form.TEMPLATES}
         best = max(votes.values())
         winners = [code for code, v in votes.items() if v == best]
         if best > 0 and len(winners) == 1:
             return winners[0]
     if regions.applications is not None:
         start, end = regions.applications
-        text = lab.text_core("".join("".join(r.cells) for r in rows[start:end]))
+        text = lab.text_core("".join([c for r in rows[start:end] for c in r.cells]))
         if lab.core(form.OUTCOMES_BY_CODE["other_fee_unpaid"].label_zh)[:8] in text:
             return "2021"
     return "2021" if year >= 2021 else "2019"
 
 
-def _measure_votes(template: form.Template, text: str) -> int:
-    """How many of the template's own measure labels (those the other lacks) the text prints."""
+@cache  # a function of the form alone, asked for by every report
+def _own_measure_labels(code: str) -> frozenset[str]:
+    """The template's own measure labels (those the other template lacks), as label cores:
+    a report votes for the template whose labels its table 二 prints."""
+    template = form.TEMPLATES[code]
     other = [t for t in form.TEMPLATES.values() if t is not template]
     mine = {m for b in template.proactive for m in b.measures}
     theirs = {m for t in other for b in t.proactive for m in b.measures}
     labels = {lab.core(form.MEASURES_BY_CODE[m].label_zh) for m in mine - theirs}
-    labels -= {lab.core(form.MEASURES_BY_CODE[m].label_zh) for m in theirs}
-    return sum(1 for label in labels if label in text)
+    return frozenset(labels - {lab.core(form.MEASURES_BY_CODE[m].label_zh) for m in theirs})
