@@ -194,7 +194,7 @@ def _run(
             # it in the source's execution engine, which goes with the source
             source = context.data_sources.add_pandas("staging")
             batch_definition = source.add_dataframe_asset(asset).add_batch_definition_whole_dataframe("batch")
-            read = frame[_columns_read(spec, frame)]  # what GX is handed
+            read = _categorical(frame[_columns_read(spec, frame)])  # what GX is handed
             definition = context.validation_definitions.add(
                 gx.ValidationDefinition(name=asset, data=batch_definition, suite=suite)
             )
@@ -251,6 +251,19 @@ def _columns_read(spec: dict[str, Any], frame: pd.DataFrame) -> list[str]:
             elif isinstance(value, str):
                 names.append(value)
     return [c for c in dict.fromkeys(names) if c in frame.columns]
+
+
+def _categorical(read: pd.DataFrame) -> pd.DataFrame:
+    """``read`` with its text columns as categoricals of the same values (NaN stays missing).
+
+    GX filters the frame it is handed once per metric of an expectation with a row condition
+    (pandas ``query``), and each filter copies every column: pandas' text columns are Arrow
+    strings, whose ``take`` copies each string (12.9 of 98 profiled seconds at 10,000 reports),
+    where a categorical's copies its integer codes. The comparisons, sets and patterns of the
+    suites see the same values (a categorical's values are the strings), so the results are
+    those of the text columns: the cells suite's run on 2,000 reports 1.5 -> 0.6 CPU s."""
+    text = [c for c in read.columns if isinstance(read[c].dtype, pd.StringDtype)]
+    return read.astype(dict.fromkeys(text, "category")) if text else read
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, size: int) -> list[list[str]]:
