@@ -157,6 +157,7 @@ def _run(
     validated_at = datetime.now(UTC).replace(tzinfo=None)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    _no_config_saves(context)
     if docs_dir is not None:
         _add_docs_site(context, docs_dir)
     outcome = Validation()
@@ -229,6 +230,17 @@ def _run(
     if docs_dir is not None:
         context.build_data_docs(site_names=[DOCS_SITE])
     return outcome
+
+
+def _no_config_saves(context: Any) -> None:
+    """Stop the ephemeral context writing its project config after each change of it.
+
+    GX saves the whole config (as YAML, into an in-memory store nothing reads in an ephemeral
+    context) after every data source, asset or validation definition added or deleted: four
+    times per suite and chunk here (a source of its own each, see ``_run``), 221 saves and 9 of
+    98 profiled seconds at 10,000 reports. The context keeps its config in memory (``config``)
+    and reads it from there; only the saved copy goes."""
+    context.variables.save = lambda: None
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
