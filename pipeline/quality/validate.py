@@ -157,6 +157,7 @@ def _run(
     validated_at = datetime.now(UTC).replace(tzinfo=None)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    _no_config_saves(context)
     if docs_dir is not None:
         _add_docs_site(context, docs_dir)
     outcome = Validation()
@@ -194,7 +195,7 @@ def _run(
             # it in the source's execution engine, which goes with the source
             source = context.data_sources.add_pandas("staging")
             batch_definition = source.add_dataframe_asset(asset).add_batch_definition_whole_dataframe("batch")
-            read = frame[_columns_read(spec, frame)]  # what GX is handed
+            read = _categorical(frame[_columns_read(spec, frame)])  # what GX is handed
             definition = context.validation_definitions.add(
                 gx.ValidationDefinition(name=asset, data=batch_definition, suite=suite)
             )
@@ -231,6 +232,17 @@ def _run(
     return outcome
 
 
+def _no_config_saves(context: Any) -> None:
+    """Stop the ephemeral context writing its project config after each change of it.
+
+    GX saves the whole config (as YAML, into an in-memory store nothing reads in an ephemeral
+    context) after every data source, asset or validation definition added or deleted: four
+    times per suite and chunk here (a source of its own each, see ``_run``), 221 saves and 9 of
+    98 profiled seconds at 10,000 reports. The context keeps its config in memory (``config``)
+    and reads it from there; only the saved copy goes."""
+    context.variables.save = lambda: None
+
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -251,6 +263,19 @@ def _columns_read(spec: dict[str, Any], frame: pd.DataFrame) -> list[str]:
             elif isinstance(value, str):
                 names.append(value)
     return [c for c in dict.fromkeys(names) if c in frame.columns]
+
+
+def _categorical(read: pd.DataFrame) -> pd.DataFrame:
+    """``read`` with its text columns as categoricals of the same values (NaN stays missing).
+
+    GX filters the frame it is handed once per metric of an expectation with a row condition
+    (pandas ``query``), and each filter copies every column: pandas' text columns are Arrow
+    strings, whose ``take`` copies each string (12.9 of 98 profiled seconds at 10,000 reports),
+    where a categorical's copies its integer codes. The comparisons, sets and patterns of the
+    suites see the same values (a categorical's values are the strings), so the results are
+    those of the text columns: the cells suite's run on 2,000 reports 1.5 -> 0.6 CPU s."""
+    text = [c for c in read.columns if isinstance(read[c].dtype, pd.StringDtype)]
+    return read.astype(dict.fromkeys(text, "category")) if text else read
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, size: int) -> list[list[str]]:
