@@ -20,7 +20,9 @@ printed down into the bottom margin keeps its last rows.
 
 from __future__ import annotations
 
+import io
 import itertools
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -31,7 +33,15 @@ import pypdfium2 as pdfium
 from pipeline.document import Document, Row, UnreadableFile
 from pipeline.parse.values import is_value, normalize
 from pipeline.readers.pdf_geometry import Word as _Word
-from pipeline.readers.pdf_geometry import page_chars, page_codes, page_edges, ruled_tables, text_lines, words
+from pipeline.readers.pdf_geometry import (
+    page_chars,
+    page_codes,
+    plumber_page,
+    ruled_tables,
+    scan_page,
+    text_lines,
+    words,
+)
 
 _START = re.compile(r"第二十条|申请人情况|本列数据的勾稽关系")
 _END = re.compile(r"存在的主要问题|主要问题及改进")
@@ -45,6 +55,7 @@ def _in_band(y: float, height: float) -> bool:
     return not height * _BAND <= y <= height * (1 - _BAND)
 
 
+log = logging.getLogger(__name__)
 _MIN_TEXT = 20  # characters of text on all pages together below which the PDF is a scan
 
 
@@ -618,7 +629,10 @@ def _read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, codes: list[i
     if not full:
         lines = text_lines(textpage, height, codes)
         return _Page(number, height, [], [], [(text, _in_band(base, height)) for base, text in lines])
-    chars = page_chars(textpage, height, codes)
+    return _chars_page(page_chars(textpage, height, codes), number, height)
+
+
+def _chars_page(chars: list, number: int, height: float) -> _Page:
     found = [w for line in words(chars) for w in line]
     grouped = _group_lines(found)
     return _Page(number, height, chars, found, [(line.text, _in_band(line.mid, height)) for line in grouped])
@@ -646,20 +660,27 @@ def _table_page(page: _Page, edges: list[dict], repeated: set[str], carry: dict)
     return [row for _, row in items]
 
 
-def load(pdf: pdfium.PdfDocument) -> tuple[list[_Page], dict[int, list[dict]]]:
+def load(pdf: pdfium.PdfDocument, data: bytes) -> tuple[list[_Page], dict[int, list[dict]]]:
     """Every page's lines, and for the table pages (by index) their characters and ruling
-    lines. Raises UnreadableFile for a scan (no text layer)."""
+    lines. Raises UnreadableFile for a scan (no text layer). A table page whose text pdfium
+    has no glyphs for (``pdf_geometry._glyphless``: fonts the PDF does not embed, none
+    installed to stand in) is read by pdfplumber instead, from ``data``, the PDF's bytes."""
     handles = list(pdf)
     textpages = [page.get_textpage() for page in handles]
     try:
         codes = [page_codes(textpage) for textpage in textpages]
         table_pages = _table_pages([["".join(chr(c) for c in page if c > 32)] for page in codes])
+        scanned = {i: scan_page(handles[i], textpages[i], handles[i].get_height()) for i in table_pages}
+        instead = _plumber_pages(data, [i for i, (_, lost) in scanned.items() if lost])
         pages = [
-            _read_page(handles[i], textpages[i], codes[i], i + 1, full=i in table_pages) for i in range(len(handles))
+            _chars_page(instead[i][0], i + 1, instead[i][2])
+            if i in instead
+            else _read_page(handles[i], textpages[i], codes[i], i + 1, full=i in table_pages)
+            for i in range(len(handles))
         ]
         if sum(len(normalize(text)) for page in pages for text, _ in page.lines) < _MIN_TEXT:
             raise UnreadableFile("no text layer (scanned)")
-        return pages, {i: page_edges(handles[i], pages[i].height) for i in table_pages}
+        return pages, {i: instead[i][1] if i in instead else scanned[i][0] for i in table_pages}
     finally:
         for textpage in textpages:
             textpage.close()
@@ -667,11 +688,38 @@ def load(pdf: pdfium.PdfDocument) -> tuple[list[_Page], dict[int, list[dict]]]:
             page.close()
 
 
+def _plumber_pages(data: bytes, indexes: list[int]) -> dict[int, tuple[list, list[dict], float]]:
+    """(characters, edges, height) of each page in ``indexes``, read by pdfplumber
+    (``pdf_geometry.plumber_page``). A page it cannot read fails the file: pdfium's text of it
+    may lack characters, and a table is read exactly as printed or not at all."""
+    if not indexes:
+        return {}
+    import pdfplumber  # only for such pages: most PDFs embed their fonts
+
+    log.info(
+        "pages %s print fonts the PDF does not embed and no installed font provides: read by pdfplumber",
+        [i + 1 for i in indexes],
+    )
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as plumber:
+            found = {}
+            for i in indexes:
+                page = plumber.pages[i]
+                chars, edges = plumber_page(page)
+                found[i] = (chars, edges, float(page.height))
+            return found
+    except Exception as exc:  # pdfminer's errors have no common base class
+        raise UnreadableFile(
+            f"page {indexes[0] + 1} prints text in fonts the PDF does not embed and this machine lacks "
+            f"(install Chinese fonts, e.g. fonts-noto-cjk), and pdfplumber could not read it: {exc}"
+        ) from exc
+
+
 def read(data: bytes) -> Document:
     """PDF bytes -> Document. Raises UnreadableFile for scans, damaged and non-PDF files."""
     pdf = _open(data)
     try:
-        pages, edges = load(pdf)
+        pages, edges = load(pdf, data)
         meta = _metadata(pdf)
     finally:
         pdf.close()

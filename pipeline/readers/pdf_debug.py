@@ -24,7 +24,7 @@ def draw(path: Path, out_dir: Path) -> list[Path]:
     data = path.read_bytes()
     document = pdf._open(data)
     try:
-        pages, edges = pdf.load(document)
+        pages, edges = pdf.load(document, data)
     finally:
         document.close()
     found = {}

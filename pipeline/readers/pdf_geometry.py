@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -197,6 +198,53 @@ _BASELINE = itemgetter(5)
 _LEFT = itemgetter(1)
 
 
+# --- text pdfium has no glyphs for ------------------------------------------------------
+
+
+def _glyphless(obj, textpage: pdfium.PdfTextPage, box: tuple) -> bool:
+    """Whether a text object prints characters pdfium has no glyphs for, so that the text page
+    of its page may have lost some (``scan_page`` asks it of a table page's text objects).
+
+    A PDF may name a font without embedding it (reportlab's STSong-Light, some Word and WPS
+    exports); pdfium then draws it with an installed font, and on a machine without one for
+    Chinese (no fonts-noto-cjk, as in most containers) every text object of Chinese only has an
+    empty box. pdfium's text page takes an object with an empty box for a repeat of a recent one
+    with the same characters (its test for text printed twice to look bold) and drops it: the
+    无 of a cell beside another, the 况 of a header cell. Measured: 36 of 38 无 and 8 other
+    characters gone from one generated report. The sign is such an object itself: an empty box
+    around characters that are not blank (an object of spaces has an empty box everywhere). The
+    object kept of each dropped pair is one, so a page that lost text is always found."""
+    left, bottom, right, top = box
+    if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return False
+    return (right.value <= left.value or top.value <= bottom.value) and bool(_object_text(obj, textpage).strip())
+
+
+def _object_text(obj, textpage: pdfium.PdfTextPage) -> str:
+    size = raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0)  # bytes, with the terminating NUL
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    raw.FPDFTextObj_GetText(obj, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size)
+    return buffer.raw[: size - 2].decode("utf-16-le", errors="replace")
+
+
+def plumber_page(page) -> tuple[list[Char], list[dict]]:
+    """A page's characters and ruling lines as pdfplumber (pdfminer) reads them, in its
+    coordinates (top-down, as ours): where pdfium has no glyphs (``glyphless``). pdfminer takes
+    each character from the content stream with the widths the PDF gives, whatever fonts are
+    installed, and drops nothing; it costs some 100 ms a page, so it reads only those pages.
+    Each character's extent is set on its baseline from its font size, as ``page_chars`` does
+    from pdfium's loose box; the edges are pdfplumber's ``page.edges``, which the ruled tables
+    (pdfplumber's algorithm) were made for."""
+    chars: list[Char] = []
+    for c in page.chars:
+        base = c["top"] + c["y1"] - c["matrix"][5]  # the origin's height, top-down
+        size = c["size"]
+        chars.append((c["text"], c["x0"], c["x1"], base - 0.85 * size, base + 0.15 * size, base))
+    return chars, page.edges
+
+
 # --- ruling lines ------------------------------------------------------------------------
 
 
@@ -204,22 +252,39 @@ def page_edges(page: pdfium.PdfPage, height: float) -> list[dict]:
     """Horizontal and vertical edges of the page's paths, as pdfplumber's ``page.edges``: a thin
     path is one edge, a box four, a path of many segments one edge per straight,
     axis-parallel segment. Paths inside form XObjects count (Word exports some tables so)."""
+    return scan_page(page, None, height)[0]
+
+
+def scan_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None, height: float) -> tuple[list[dict], bool]:
+    """A table page's edges (``page_edges``) and, with its ``textpage``, whether its text lacks
+    glyphs (``_glyphless``): one walk over its objects, which a page's edges need anyway (a walk
+    of its own cost a tenth of reading a PDF)."""
     edges: list[dict] = []
-    _collect(page.raw, None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), height, edges, depth=0)
-    return edges
+    lost = False
+    box = tuple(ctypes.c_float() for _ in range(4))
+    for obj, kind, matrix in _objects(page.raw):
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            _path_edges(obj, matrix, height, edges)
+        elif kind == raw.FPDF_PAGEOBJ_TEXT and textpage is not None and not lost:
+            lost = _glyphless(obj, textpage, box)
+    return edges, lost
 
 
-def _collect(page, form, matrix, height: float, edges: list[dict], depth: int) -> None:
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _objects(page, form=None, matrix: tuple = _IDENTITY, depth: int = 0) -> Iterator[tuple[object, int, tuple]]:
+    """(object, type, matrix to page space) of every page object, those inside form XObjects
+    (eight deep at most) in their place."""
     count = raw.FPDFFormObj_CountObjects(form) if form is not None else raw.FPDFPage_CountObjects(page)
     for i in range(count):
         obj = raw.FPDFFormObj_GetObject(form, i) if form is not None else raw.FPDFPage_GetObject(page, i)
         kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_PATH:
-            _path_edges(obj, matrix, height, edges)
-        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
+        yield obj, kind, matrix
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
             m = raw.FS_MATRIX()
             raw.FPDFPageObj_GetMatrix(obj, m)
-            _collect(page, obj, _compose((m.a, m.b, m.c, m.d, m.e, m.f), matrix), height, edges, depth + 1)
+            yield from _objects(page, obj, _compose((m.a, m.b, m.c, m.d, m.e, m.f), matrix), depth + 1)
 
 
 def _compose(inner: tuple, outer: tuple) -> tuple:
