@@ -4,9 +4,10 @@ The layout generator's PDFs name reportlab's STSong-Light without embedding it, 
 and WPS exports do with SimSun. On a machine without Chinese fonts (most containers) pdfium
 gives each text object of Chinese an empty box and drops the ones it takes for repeats: 无
 cells, the 况 of 申请人情况 (``pdf_geometry._glyphless``). The reader finds such table pages
-and reads them with pdfplumber. The first test runs as on such a machine, whatever this one
-has installed: in a fresh interpreter whose pdfium is handed a system font list that holds no
-font (``FPDF_SetSystemFontInfo``), and first proves that pdfium there does lose characters.
+and reads them, and then the document's other pages, with pdfplumber. The first test runs as on
+such a machine, whatever this one has installed: in a fresh interpreter whose pdfium is handed a
+system font list that holds no font (``FPDF_SetSystemFontInfo``). It first proves that pdfium
+there does lose characters, then that every table and the title are read as printed.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ NO_FONTS = textwrap.dedent(
     sys.path.insert(0, sys.argv[1])
     from pathlib import Path
     from tools.layouts.families import FAMILIES_BY_NAME
-    from tools.layouts.harness import judge, make_case, render
+    from tools.layouts.harness import judge, make_case, read_back, render
 
     out = []
     for family, index in json.loads(sys.argv[2]):
@@ -68,8 +69,12 @@ NO_FONTS = textwrap.dedent(
                 theirs.update(c["text"] for c in page.chars if not c["text"].isspace())
         ours = Counter(c for page in pdf for c in page.get_textpage().get_text_range() if not c.isspace())
         outcome = judge(case, path)
+        parsed = read_back(path)
+        identity = [parsed.title, parsed.agency_name, parsed.year]
+        expected = [case.report.title, case.report.agency, case.report.year]
         out.append({"case": case.name, "lost_by_pdfium": sum((theirs - ours).values()),
-                    "verdicts": outcome.verdicts, "details": outcome.details[:3]})
+                    "verdicts": outcome.verdicts, "details": outcome.details[:3],
+                    "identity": identity, "expected_identity": expected})
     print(json.dumps(out))
     """
 )
@@ -91,6 +96,7 @@ def test_pdfs_read_exactly_where_no_font_is_installed(tmp_path):
     assert all(n > 0 for n in lost.values()), lost  # pdfium alone drops characters of each
     for r in results:
         assert set(r["verdicts"].values()) == {"exact"}, (r["case"], r["details"])
+        assert r["identity"] == r["expected_identity"], r["case"]  # the title page is read whole too
 
 
 def _text_pages(data: bytes):

@@ -664,14 +664,23 @@ def load(pdf: pdfium.PdfDocument, data: bytes) -> tuple[list[_Page], dict[int, l
     """Every page's lines, and for the table pages (by index) their characters and ruling
     lines. Raises UnreadableFile for a scan (no text layer). A table page whose text pdfium
     has no glyphs for (``pdf_geometry._glyphless``: fonts the PDF does not embed, none
-    installed to stand in) is read by pdfplumber instead, from ``data``, the PDF's bytes."""
+    installed to stand in) is read by pdfplumber instead, from ``data``, the PDF's bytes, and
+    then so is any other page of such text (its title and narrative). The other pages are
+    looked at only then: the walk over a page's objects costs, and a document whose table
+    pages have their glyphs has its fonts. Which pages hold the tables is decided from
+    pdfium's text before (a heading that lost a character there can leave a table out of the
+    range: then it is missing, and the report says so, never misread)."""
     handles = list(pdf)
     textpages = [page.get_textpage() for page in handles]
     try:
         codes = [page_codes(textpage) for textpage in textpages]
         table_pages = _table_pages([["".join(chr(c) for c in page if c > 32)] for page in codes])
         scanned = {i: scan_page(handles[i], textpages[i], handles[i].get_height()) for i in table_pages}
-        instead = _plumber_pages(data, [i for i, (_, lost) in scanned.items() if lost])
+        lost = [i for i, (_, glyphless) in scanned.items() if glyphless]
+        if lost:  # this machine lacks the document's fonts: its other pages may have lost text too
+            others = [i for i in range(len(handles)) if i not in scanned]
+            lost += [i for i in others if scan_page(handles[i], textpages[i], handles[i].get_height())[1]]
+        instead = _plumber_pages(data, sorted(lost))
         pages = [
             _chars_page(instead[i][0], i + 1, instead[i][2])
             if i in instead
