@@ -221,8 +221,9 @@ def _esc(text: str) -> str:
     return escape(text) if _SPECIAL(text) else text
 
 
-def _td(text: Any, cls: str = "", title: str = "") -> str:
-    attrs = (f' class="{cls}"' if cls else "") + (f' title="{_esc(title)}"' if title else "")
+def _td(text: Any, cls: str = "", title: str = "", escaped: bool = False) -> str:
+    """A cell: ``text`` is HTML already; ``title`` is escaped here unless ``escaped``."""
+    attrs = (f' class="{cls}"' if cls else "") + (f' title="{title if escaped else _esc(title)}"' if title else "")
     return f"<td{attrs}>{text}</td>"
 
 
@@ -538,16 +539,6 @@ def _pass_rate_section(data: Data) -> str:
 # --- detail page ------------------------------------------------------------------------------
 
 
-def _missing(value: Any) -> bool:
-    """``pd.isna`` of one cell value (None, NaN, pd.NA) without pandas' dispatch per call: a
-    report page asks it of each of its some 250 cells twice."""
-    return value is None or value is pd.NA or value != value
-
-
-def _number(value: float | None, raw: str) -> str:
-    return _esc(raw) if raw else ("" if _missing(value) else f"{value:g}")
-
-
 def _marks(latest: list[dict[str, Any]]) -> dict[tuple[str, str, str], tuple[str, str]]:
     """(table, row, col) -> (css class, why): the cells the report's failed results name in
     ``dq_results.failed_cells``, as the gate recorded them; blocking failures first."""
@@ -562,8 +553,9 @@ def _marks(latest: list[dict[str, Any]]) -> dict[tuple[str, str, str], tuple[str
 
 def _grid(table: str, cells: list[Cell], rows: list[tuple[str, str]], cols: list[tuple[str, str]], marks: dict) -> str:
     """The table as printed: a row (column) of the layout is shown when any cell of it was
-    read in a column (row) of the layout. The inner loop of every report page: the labels'
-    cells are cached (``_label_td``)."""
+    read in a column (row) of the layout. The inner loop of every report page: a cell's text
+    and place come escaped from the warehouse (``report_inputs.Cell``), the labels' cells are
+    cached (``_label_td``); a cell a failed check names carries its class and the check's words."""
     by = {(c.row_code, c.col_code): c for c in cells}
     row_codes, col_codes = {code for code, _ in rows}, {code for code, _ in cols}
     rows_read = {r for r, c in by if c in col_codes}
@@ -573,19 +565,20 @@ def _grid(table: str, cells: list[Cell], rows: list[tuple[str, str]], cols: list
     if not present_rows:
         return "<p>No cell of this table was read.</p>"
     body = []
-    unmarked = ("", "")
     for code, label in present_rows:
         line = [_label_td(label)]
         for col, _ in present_cols:
             cell = by.get((code, col))
             if cell is None:
-                line.append(_td(""))
-                continue
-            page = cell.source_page
-            where = cell.source_where if _missing(page) else f"page {page}, {cell.source_where}"
-            cls, why = marks.get((table, code, col), unmarked) if marks else unmarked
-            title = f"{where}" + (f" · {why}" if why else "")
-            line.append(_td(_number(cell.number, cell.raw), f"num {cls}" if cls else "num", title))
+                line.append("<td></td>")
+            elif marks and (table, code, col) in marks:
+                cls, why = marks[table, code, col]
+                title = cell.where + (_esc(f" · {why}") if why else "")
+                line.append(_td(cell.number, f"num {cls}" if cls else "num", title, escaped=True))
+            elif cell.where:
+                line.append(f'<td class="num" title="{cell.where}">{cell.number}</td>')
+            else:
+                line.append(f'<td class="num">{cell.number}</td>')
         body.append(line)
     return _table(["", *[escape(label) for _, label in present_cols]], body, f"grid grid-{table}")
 

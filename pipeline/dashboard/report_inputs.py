@@ -69,13 +69,35 @@ def page_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None = 
 
 
 class Cell(NamedTuple):
+    """A printed cell as its page's grid shows it: its number's text and where it is printed
+    (``page 3, table 2 row 5``), both HTML-escaped already (``_HTML_NUMBER``, ``_HTML_WHERE``)."""
+
     row_code: str
     col_code: str
-    number: float | None
-    raw: str
-    source_page: Any
-    source_where: str
+    number: str
+    where: str
     quarantined: bool
+
+
+def _escaped(sql: str) -> str:
+    """SQL giving ``html.escape`` of the text ``sql`` (the same five replacements, ``&`` first)."""
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")):
+        literal = char.replace("'", "''")
+        sql = f"replace({sql}, '{literal}', '{entity}')"
+    return sql
+
+
+# A cell's text on its page, made in DuckDB for the chunk's cells at once (a Python call or two
+# per cell was the report pages' main cost): the text printed, or for a blank without it the
+# number as Python's ``format(number, "g")`` writes it (C's %g: ``test_dashboard_rows``), and
+# where it is printed, its page first when it has one.
+_HTML_NUMBER = (
+    f"CASE WHEN coalesce(raw, '') <> '' THEN {_escaped('raw')} WHEN number IS NULL THEN '' "
+    "ELSE printf('%g', number) END"
+)
+_HTML_WHERE = _escaped(
+    "CASE WHEN source_page IS NULL THEN source_where ELSE concat('page ', source_page, ', ', source_where) END"
+)
 
 
 @dataclass
@@ -115,14 +137,19 @@ def chunk(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Chunk:
         latest.setdefault(row["report_id"], []).append(row)
     cells: dict[str, dict[str, list[Cell]]] = {}
     for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
-        frame = con.execute(
+        printed = (
             f"SELECT report_id, {row_dim} AS row_code, {col_dim} AS col_code, CAST({number} AS DOUBLE) AS number, "
-            f"raw, source_page, source_where, false AS quarantined FROM fact_{table} WHERE {chosen} UNION ALL "
-            f"SELECT report_id, {row_dim}, {col_dim}, CAST({number} AS DOUBLE), raw, source_page, source_where, true "
-            f"FROM quarantine_{table} WHERE {chosen}"
-        ).df()
-        owners = frame["report_id"].tolist()
-        made = map(Cell._make, zip(*(frame[c].tolist() for c in Cell._fields), strict=True))
+            f"raw, source_page, source_where, {{quarantined}} AS quarantined FROM {{table}} WHERE {chosen}"
+        )
+        both = " UNION ALL ".join(
+            printed.format(quarantined=q, table=f"{kind}_{table}")
+            for q, kind in (("false", "fact"), ("true", "quarantine"))
+        )
+        rows = con.execute(
+            f"SELECT report_id, row_code, col_code, {_HTML_NUMBER}, {_HTML_WHERE}, quarantined FROM ({both})"
+        ).fetchall()
+        owners = [r[0] for r in rows]
+        made = (Cell(*r[1:]) for r in rows)
         # a report's rows mostly come together: its list is looked up once per run of them (any order: the same lists)
         last, printed = None, []
         for report_id, cell in zip(owners, made, strict=True):
