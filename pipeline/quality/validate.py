@@ -1,7 +1,8 @@
 """Run every suite over the staged batch and turn GX results into per-report verdicts.
 
-One validation per suite and chunk of reports (``CHUNK_REPORTS``; never per report, and one per
-suite when the batch is one chunk): each failing row of a result names its
+One validation per suite and chunk of reports (``CHUNK_REPORTS``, three times as many for the
+suites of a row per report or table row: ``_passes``; never per report, and one per suite when
+the batch is one chunk): each failing row of a result names its
 report_id through ``unexpected_index_column_names``; a report absent from the failing rows
 passed. Every (expectation, report) pair becomes a ``dq_results`` row; a failing one names,
 in ``failed_cells``, the printed cells its failing rows are made of (JSON: table, row, col and
@@ -112,6 +113,7 @@ def _cell_detail(row: dict[str, Any], exp: dict[str, Any], where: str) -> str:
 # this way, 1,053 with one source per chunk; 2,000 at 792 (1,000 at 691-752). The memory a chunk held
 # is handed back before the next (``release_memory``).
 CHUNK_REPORTS = 2000
+FEW_ROWS_MULTIPLE = 3  # the suites of one row per report or table row: see ``_passes``
 _CHUNK_TABLE = "validation_chunk"
 _CHUNK_SCOPE = f"SELECT report_id FROM {_CHUNK_TABLE}"
 
@@ -165,15 +167,14 @@ def _run(
     specs = load_suites()
     suites: dict[str, Any] = {}  # added to the context when a chunk first has rows for them
     evaluated: set[tuple[str, str]] = set()
-    chunks = _chunks(con, chunk_reports or CHUNK_REPORTS)
-    for number, report_ids in enumerate(chunks, start=1):
+    for number, of, report_ids, group in _passes(con, specs, chunk_reports or CHUNK_REPORTS):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {_CHUNK_TABLE} AS SELECT unnest(?::VARCHAR[]) AS report_id", [report_ids]
         )
         where_of = _Locations(con)  # the chunk's failing reports' printed cells, read as they fail
         rows_before = len(outcome.dq_rows)
         memo: dict[Any, Any] = {}  # the chunk's staged cells, layouts and sums, shared by its frames
-        for name, spec in specs.items():
+        for name, spec in group.items():
             meta = spec["meta"]
             frame = frames.build(con, meta["frame"], meta["template"], _CHUNK_SCOPE, memo)
             if frame.empty:
@@ -190,7 +191,7 @@ def _run(
                         f"suite {name}: {len(suite.expectations)} of {len(spec['expectations'])} expectations loaded"
                     )
             suite = suites[name]
-            asset = name if len(chunks) == 1 else f"{name}_chunk_{number:04d}_of_{len(chunks):04d}"
+            asset = name if of == 1 else f"{name}_chunk_{number:04d}_of_{of:04d}"
             # a data source per suite and chunk: GX caches each batch and the metrics computed on
             # it in the source's execution engine, which goes with the source
             source = context.data_sources.add_pandas("staging")
@@ -279,12 +280,37 @@ def _categorical(read: pd.DataFrame) -> pd.DataFrame:
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, size: int) -> list[list[str]]:
-    """The batch's report_ids in order, ``size`` at a time: every report with a staged row of
-    any kind (its cells, notes, claims, or its ``stg_reports`` row). At least one chunk."""
+    """The batch's report_ids in order, in as few chunks of at most ``size`` as hold them, of
+    even sizes (10,000 reports at most 6,000 a chunk: two of 5,000, not 6,000 and 4,000, so a
+    chunk's memory is no more than it must be): every report with a staged row of any kind (its
+    cells, notes, claims, or its ``stg_reports`` row). At least one chunk."""
     sources = ["stg_reports", "stg_reader_notes", *(f"stg_{t}" for t in TABLE_COLUMNS)]
     union = " UNION ".join(f"SELECT report_id FROM {t}" for t in sources)
     ids = [r for (r,) in con.execute(f"SELECT report_id FROM ({union}) ORDER BY report_id").fetchall()]
-    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+    count = -(-len(ids) // size)  # chunks needed
+    even = -(-len(ids) // count) if count else size
+    return [ids[i : i + even] for i in range(0, len(ids), even)] or [[]]
+
+
+def _passes(
+    con: duckdb.DuckDBPyConnection, specs: dict[str, dict[str, Any]], size: int
+) -> list[tuple[int, int, list[str], dict[str, dict[str, Any]]]]:
+    """(chunk number, chunks, its report_ids, its suites) of every chunk, the suites in two groups.
+
+    The suites whose frame holds every printed cell (some 200 rows a report, most of
+    validation's memory) run in chunks of ``size`` reports; the others, whose frames hold a
+    row per report or per report and table row, in chunks ``FEW_ROWS_MULTIPLE`` times as big.
+    GX's cost for those is mostly per run, not per row (each expectation's metric graph), so
+    fewer chunks are fewer runs: at 2,000 reports, in chunks of 500 (four runs of each suite)
+    one equation suite took 1.02 CPU s of GX, in one chunk 0.21. A report's results do not
+    depend on its chunk (``frames``), so neither on its group's."""
+    cells = {name: spec for name, spec in specs.items() if spec["meta"]["frame"] == "cells"}
+    others = {name: spec for name, spec in specs.items() if name not in cells}
+    out = []
+    for group, reports in ((cells, size), (others, size * FEW_ROWS_MULTIPLE)):
+        chunks = _chunks(con, reports)
+        out.extend((number, len(chunks), ids, group) for number, ids in enumerate(chunks, start=1))
+    return out
 
 
 DOCS_SITE = "gongkai"
