@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import shutil
 from collections import defaultdict
@@ -113,7 +114,10 @@ def _cell_detail(row: dict[str, Any], exp: dict[str, Any], where: str) -> str:
 # this way, 1,053 with one source per chunk; 2,000 at 792 (1,000 at 691-752). The memory a chunk held
 # is handed back before the next (``release_memory``).
 CHUNK_REPORTS = 2000
-FEW_ROWS_MULTIPLE = 3  # the suites of one row per report or table row: see ``_passes``
+# The suites of a row per report or table row (``_passes``) take chunks this many times as big:
+# in `gongkai ingest` of 10,000 text reports the check step peaked at 865 MB with 2,000 a chunk
+# for every suite, 904 with 3,000 (four of 2,500) for those, 1,200 with 6,000 (two of 5,000).
+FEW_ROWS_MULTIPLE = 1.5
 _CHUNK_TABLE = "validation_chunk"
 _CHUNK_SCOPE = f"SELECT report_id FROM {_CHUNK_TABLE}"
 
@@ -281,7 +285,7 @@ def _categorical(read: pd.DataFrame) -> pd.DataFrame:
 
 def _chunks(con: duckdb.DuckDBPyConnection, size: int) -> list[list[str]]:
     """The batch's report_ids in order, in as few chunks of at most ``size`` as hold them, of
-    even sizes (10,000 reports at most 6,000 a chunk: two of 5,000, not 6,000 and 4,000, so a
+    even sizes (10,000 reports at most 3,000 a chunk: four of 2,500, not three of 3,000 and 1,000, so a
     chunk's memory is no more than it must be): every report with a staged row of any kind (its
     cells, notes, claims, or its ``stg_reports`` row). At least one chunk."""
     sources = ["stg_reports", "stg_reader_notes", *(f"stg_{t}" for t in TABLE_COLUMNS)]
@@ -307,7 +311,7 @@ def _passes(
     cells = {name: spec for name, spec in specs.items() if spec["meta"]["frame"] == "cells"}
     others = {name: spec for name, spec in specs.items() if name not in cells}
     out = []
-    for group, reports in ((cells, size), (others, size * FEW_ROWS_MULTIPLE)):
+    for group, reports in ((cells, size), (others, math.ceil(size * FEW_ROWS_MULTIPLE))):
         chunks = _chunks(con, reports)
         out.extend((number, len(chunks), ids, group) for number, ids in enumerate(chunks, start=1))
     return out
