@@ -16,6 +16,9 @@ row (wrapped above and below its numbers) are attached to the nearest row. Page 
 (page numbers, running headers/footers repeated on several pages) is dropped where it is
 printed: in the top or bottom band of a page. Nothing else is cut by position: a table
 printed down into the bottom margin keeps its last rows.
+
+A PDF whose fonts are neither embedded nor installed here loses characters in pdfium's text
+(``pdf_geometry._glyphless``): its pages are read by pdfplumber instead (``load``).
 """
 
 from __future__ import annotations

@@ -203,7 +203,7 @@ _LEFT = itemgetter(1)
 
 def _glyphless(obj, textpage: pdfium.PdfTextPage, box: tuple) -> bool:
     """Whether a text object prints characters pdfium has no glyphs for, so that the text page
-    of its page may have lost some (``scan_page`` asks it of a table page's text objects).
+    of its page may have lost some (``scan_page`` asks it of a page's text objects).
 
     A PDF may name a font without embedding it (reportlab's STSong-Light, some Word and WPS
     exports); pdfium then draws it with an installed font, and on a machine without one for
@@ -231,9 +231,9 @@ def _object_text(obj, textpage: pdfium.PdfTextPage) -> str:
 
 def plumber_page(page) -> tuple[list[Char], list[dict]]:
     """A page's characters and ruling lines as pdfplumber (pdfminer) reads them, in its
-    coordinates (top-down, as ours): where pdfium has no glyphs (``glyphless``). pdfminer takes
+    coordinates (top-down, as ours): where pdfium has no glyphs (``_glyphless``). pdfminer takes
     each character from the content stream with the widths the PDF gives, whatever fonts are
-    installed, and drops nothing; it costs some 100 ms a page, so it reads only those pages.
+    installed, and drops nothing; it costs some 130 ms a page more, so it reads only those pages.
     Each character's extent is set on its baseline from its font size, as ``page_chars`` does
     from pdfium's loose box; the edges are pdfplumber's ``page.edges``, which the ruled tables
     (pdfplumber's algorithm) were made for."""
