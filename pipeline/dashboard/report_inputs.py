@@ -137,25 +137,23 @@ def chunk(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Chunk:
         latest.setdefault(row["report_id"], []).append(row)
     cells: dict[str, dict[str, list[Cell]]] = {}
     for table, (row_dim, col_dim, number) in TABLE_COLUMNS.items():
-        printed = (
+        select = (
             f"SELECT report_id, {row_dim} AS row_code, {col_dim} AS col_code, CAST({number} AS DOUBLE) AS number, "
             f"raw, source_page, source_where, {{quarantined}} AS quarantined FROM {{table}} WHERE {chosen}"
         )
         both = " UNION ALL ".join(
-            printed.format(quarantined=q, table=f"{kind}_{table}")
+            select.format(quarantined=q, table=f"{kind}_{table}")
             for q, kind in (("false", "fact"), ("true", "quarantine"))
         )
         rows = con.execute(
             f"SELECT report_id, row_code, col_code, {_HTML_NUMBER}, {_HTML_WHERE}, quarantined FROM ({both})"
         ).fetchall()
-        owners = [r[0] for r in rows]
-        made = (Cell(*r[1:]) for r in rows)
         # a report's rows mostly come together: its list is looked up once per run of them (any order: the same lists)
         last, printed = None, []
-        for report_id, cell in zip(owners, made, strict=True):
+        for report_id, *fields in rows:
             if report_id != last:
                 last, printed = report_id, cells.setdefault(report_id, {}).setdefault(table, [])
-            printed.append(cell)
+            printed.append(Cell(*fields))
     claims = (
         con.execute(
             f"SELECT report_id, {', '.join(CLAIM_FIELDS)} FROM narrative_claims WHERE {chosen} ORDER BY rowid"

@@ -38,8 +38,7 @@ _PROCEEDING_LABELS = _LABELS + _HEADER  # one tuple: ``lab.find`` caches its ans
 
 @cache  # blocks is 1 or 3: the same tuples for every report
 def _equations(blocks: int) -> tuple[RowEquation, ...]:
-    width = len(RESULTS)
-    return tuple((lhs + b * width, tuple(i + b * width for i in rhs)) for b in range(blocks) for lhs, rhs in _BLOCK)
+    return tuple((lhs + b * _WIDTH, tuple(i + b * _WIDTH for i in rhs)) for b in range(blocks) for lhs, rhs in _BLOCK)
 
 
 def _proceeding(text: str) -> str | None:

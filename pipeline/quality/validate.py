@@ -1,8 +1,8 @@
 """Run every suite over the staged batch and turn GX results into per-report verdicts.
 
-One validation per suite and chunk of reports (``CHUNK_REPORTS``, three times as many for the
-suites of a row per report or table row: ``_passes``; never per report, and one per suite when
-the batch is one chunk): each failing row of a result names its
+One validation per suite and chunk of reports (``CHUNK_REPORTS``, ``FEW_ROWS_MULTIPLE`` times as
+many for the suites of a row per report or table row: ``_passes``; never per report, and one
+per suite when the batch is one chunk): each failing row of a result names its
 report_id through ``unexpected_index_column_names``; a report absent from the failing rows
 passed. Every (expectation, report) pair becomes a ``dq_results`` row; a failing one names,
 in ``failed_cells``, the printed cells its failing rows are made of (JSON: table, row, col and
@@ -283,14 +283,18 @@ def _categorical(read: pd.DataFrame) -> pd.DataFrame:
     return read.astype(dict.fromkeys(text, "category")) if text else read
 
 
-def _chunks(con: duckdb.DuckDBPyConnection, size: int) -> list[list[str]]:
-    """The batch's report_ids in order, in as few chunks of at most ``size`` as hold them, of
-    even sizes (10,000 reports at most 3,000 a chunk: four of 2,500, not three of 3,000 and 1,000, so a
-    chunk's memory is no more than it must be): every report with a staged row of any kind (its
-    cells, notes, claims, or its ``stg_reports`` row). At least one chunk."""
+def _report_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The batch's report_ids in order: every report with a staged row of any kind (its cells,
+    notes, claims, or its ``stg_reports`` row)."""
     sources = ["stg_reports", "stg_reader_notes", *(f"stg_{t}" for t in TABLE_COLUMNS)]
     union = " UNION ".join(f"SELECT report_id FROM {t}" for t in sources)
-    ids = [r for (r,) in con.execute(f"SELECT report_id FROM ({union}) ORDER BY report_id").fetchall()]
+    return [r for (r,) in con.execute(f"SELECT report_id FROM ({union}) ORDER BY report_id").fetchall()]
+
+
+def _chunks(ids: list[str], size: int) -> list[list[str]]:
+    """``ids`` in as few chunks of at most ``size`` as hold them, of even sizes (10,000 reports at
+    most 3,000 a chunk: four of 2,500, not three of 3,000 and 1,000, so a chunk's memory is no
+    more than it must be). At least one chunk."""
     count = -(-len(ids) // size)  # chunks needed
     even = -(-len(ids) // count) if count else size
     return [ids[i : i + even] for i in range(0, len(ids), even)] or [[]]
@@ -310,9 +314,9 @@ def _passes(
     depend on its chunk (``frames``), so neither on its group's."""
     cells = {name: spec for name, spec in specs.items() if spec["meta"]["frame"] == "cells"}
     others = {name: spec for name, spec in specs.items() if name not in cells}
-    out = []
+    ids, out = _report_ids(con), []
     for group, reports in ((cells, size), (others, math.ceil(size * FEW_ROWS_MULTIPLE))):
-        chunks = _chunks(con, reports)
+        chunks = _chunks(ids, reports)
         out.extend((number, len(chunks), ids, group) for number, ids in enumerate(chunks, start=1))
     return out
 
