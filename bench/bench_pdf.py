@@ -5,16 +5,19 @@ text of the same PDFs, measured side by side in one run. The files: N distinct g
 reports (every layout family that has a PDF form, ruled and unruled tables, page breaks,
 random agencies and years: tools/layouts) plus the bundled sample PDFs and the real
 published ones in ../shared/realworld when present. One process, one core; each figure is
-the best of ``--rounds`` passes over all files (the first pass also warms the caches), in
-CPU seconds of this process (``time.process_time``), so that other work on the machine
-does not move one column more than the other.
+the best of ``--rounds`` passes over all files (after one pass that warms the caches), in
+CPU seconds of this process (``time.process_time``). A round times the three works back to
+back (in turn, each round starting with the next), and the ratio column is the median of the
+rounds' own ratios: this machine's speed drifts by a third within minutes, and a ratio of two
+passes taken seconds apart moves far less than one of two best-ofs taken a minute apart.
 
-    .venv/bin/python bench/bench_pdf.py [-n 120] [--rounds 3]
+    .venv/bin/python bench/bench_pdf.py [-n 120] [--rounds 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -53,14 +56,26 @@ def read_and_parse(path: Path) -> int:
     return len(parse_document(read_document(path)).tables)
 
 
-def best_rate(files: list[Path], work: Callable[[Path], int], rounds: int) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        started = time.process_time()
-        for path in files:
-            work(path)
-        best = min(best, time.process_time() - started)
-    return len(files) / best
+WORKS: tuple[Callable[[Path], int], ...] = (pdfium_text, read_only, read_and_parse)
+
+
+def seconds(files: list[Path], work: Callable[[Path], int]) -> float:
+    started = time.process_time()
+    for path in files:
+        work(path)
+    return time.process_time() - started
+
+
+def paired_rates(files: list[Path], rounds: int) -> tuple[list[float], float]:
+    """The best rate (files/s) of each of ``WORKS`` over ``rounds`` rounds, and the median
+    over the rounds of read+parse's speed as a share of pdfium's text in the same round."""
+    times: list[list[float]] = [[] for _ in WORKS]
+    for r in range(rounds):
+        for k in range(len(WORKS)):
+            i = (r + k) % len(WORKS)
+            times[i].append(seconds(files, WORKS[i]))
+    ratios = sorted(base / full for base, full in zip(times[0], times[-1], strict=True))
+    return [len(files) / min(t) for t in times], statistics.median(ratios)
 
 
 def generated(folder: Path, n: int, seed: int) -> list[Path]:
@@ -76,7 +91,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("-n", type=int, default=120, help="generated PDF reports")
     ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="gongkai_bench_pdf_") as tmp:
         sets = {
@@ -90,10 +105,9 @@ def main() -> None:
             if not files:
                 continue
             pages = sum(len(pdfium.PdfDocument(p)) for p in files)
-            base = best_rate(files, pdfium_text, args.rounds)
-            read = best_rate(files, read_only, args.rounds)
-            full = best_rate(files, read_and_parse, args.rounds)
-            print(f"{name:10} {len(files):4d} {pages:6d} {base:14.1f} {read:8.1f} {full:13.1f} {full / base:6.0%}")
+            seconds(files, read_and_parse)  # warms the caches of all three
+            (base, read, full), ratio = paired_rates(files, args.rounds)
+            print(f"{name:10} {len(files):4d} {pages:6d} {base:14.1f} {read:8.1f} {full:13.1f} {ratio:6.0%}")
 
 
 if __name__ == "__main__":
