@@ -99,8 +99,8 @@ def _recognize(doc: Document) -> ParsedReport | None:
 
 
 def _normalize(index: int, parsed: ParsedReport) -> None:
-    agency = agencies.describe(parsed.agency_name)
-    to_rows(f"r{index:06d}", agency.agency_id, parsed)
+    agencies.describe(parsed.agency_name)
+    to_rows(f"r{index:06d}", parsed)
 
 
 def time_stages(paths: list[Path]) -> Timing:
@@ -162,7 +162,7 @@ def digest_lines(paths: list[Path]) -> list[str]:
         except UnreadableFile as exc:
             lines.append(f"{path.name} failed: {exc}")
             continue
-        rows = to_rows("r", agencies.describe(parsed.agency_name).agency_id, parsed)
+        rows = (agencies.describe(parsed.agency_name).agency_id, to_rows("r", parsed))
         lines.append(f"{path.name} {sha(doc)} {sha(parsed)} {sha(rows)}")
     return lines
 

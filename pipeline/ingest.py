@@ -41,6 +41,7 @@ from pipeline.workers import Outcome, run_contained
 if TYPE_CHECKING:
     import duckdb
 
+    from pipeline.normalize import ReportCells
     from pipeline.parse import ParsedReport
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ class FileRows:
 
     report: dict[str, object]  # the ``reports`` columns the parse decides (agency, year, ...)
     agency: dict[str, object]  # its dim_agency row
-    cells: dict[str, dict[str, list[object]]]  # per table, its cells as a list per staging column
+    cells: dict[str, dict[str, list[object]]]  # per table with cells, a list per ``normalize.CELL_COLUMNS`` column
     notes: list[dict[str, object]]
     claims: list[dict[str, object]]
     problems: list[dict[str, object]]
@@ -342,9 +343,9 @@ class Staging:
         self.counts["parsed"] += parsed
         self.counts["failed"] += len(results) - parsed
 
-    def _insert_cells(self, table: str, cells: dict[str, list[object]]) -> None:
-        """One chunk's cells of one table (a list per staging column) into ``table``, as one
-        Arrow table (``normalize.cells_table``: it holds ``number`` exact)."""
+    def _insert_cells(self, table: str, cells: list[ReportCells]) -> None:
+        """One chunk's cells of one table (each report's keys and cell columns) into ``table``,
+        as one Arrow table (``normalize.cells_table``: it holds ``number`` exact)."""
         from pipeline.normalize import cells_table
 
         assert self._con is not None, "Staging is used as a context manager"
@@ -381,7 +382,7 @@ class _ChunkRows:
     notes: list[dict[str, object]] = field(default_factory=list)  # the readers' non-blocking findings (warnings)
     claims: list[dict[str, object]] = field(default_factory=list)
     agencies: dict[str, dict[str, object]] = field(default_factory=dict)
-    cells: dict[str, dict[str, list[object]]] = field(default_factory=lambda: {t: {} for t in form.TABLES})
+    cells: dict[str, list[ReportCells]] = field(default_factory=lambda: {t: [] for t in form.TABLES})
 
 
 def file_rows(file: RawFile, parsed: ParsedReport) -> FileRows:
@@ -391,8 +392,8 @@ def file_rows(file: RawFile, parsed: ParsedReport) -> FileRows:
     from pipeline.parse.narrative import extract_claims
 
     agency = agencies.describe(parsed.agency_name)
-    staged = to_rows(file.report_id, agency.agency_id, parsed)
-    cells = {table: columns for table, columns in staged.cells.items() if columns["report_id"]}
+    staged = to_rows(file.report_id, parsed)
+    cells = {table: columns for table, columns in staged.cells.items() if columns["row_code"]}
     return FileRows(
         report={
             "agency_id": agency.agency_id,
@@ -441,9 +442,10 @@ def _chunk_rows(results: list[FileResult], run_id: str, now: datetime) -> _Chunk
         staged = r.rows if r.rows is not None or r.parsed is None else file_rows(r.file, r.parsed)
         if staged is not None:
             out.agencies[staged.agency["agency_id"]] = staged.agency
+            report = staged.report
+            keys = (r.file.report_id, report["agency_id"], report["year"], report["template"])  # normalize.REPORT_KEYS
             for table, cells in staged.cells.items():
-                for column, values in cells.items():
-                    out.cells[table].setdefault(column, []).extend(values)
+                out.cells[table].append((keys, cells))
             out.notes.extend(staged.notes)
             out.claims.extend(staged.claims)
             out.problems.extend(staged.problems)

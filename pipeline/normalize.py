@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 
 import pyarrow as pa
 
@@ -51,18 +52,40 @@ _STAGING_TYPES = {
     "number": pa.decimal128(NUMBER_PRECISION, NUMBER_SCALE),
 }
 STAGING_SCHEMA = pa.schema([(c, _STAGING_TYPES.get(c, pa.string())) for c in STAGING_COLUMNS])
+# What a report's cells carry, a list per column (``to_rows``): the columns that differ from
+# cell to cell. The report's own columns (``REPORT_KEYS``: the same in each of its cells) are
+# given once per report, and ``number`` is made from ``number_text`` (the cast is exact:
+# Arrow refuses a text it would have to round), so a worker sends no Decimal and no copy of its
+# report's id per cell (unpickling those was a fifth of the staging process's work).
+CELL_COLUMNS = ("row_code", "col_code", "number_text", "raw", "source_page", "source_where")
+REPORT_KEYS = ("report_id", "agency_id", "year", "template")
+ReportCells = tuple[tuple[object, ...], dict[str, list[object]]]  # (REPORT_KEYS values, CELL_COLUMNS lists)
 
 
-def cells_table(cells: dict[str, list[object]]) -> pa.Table:
-    """Staged cells (a list per staging column, as ``to_rows`` gives them) as one Arrow table of
-    ``STAGING_SCHEMA``: DuckDB and Parquet read its columns without a Python object per cell."""
-    return pa.table(cells, schema=STAGING_SCHEMA)
+def cells_table(reports: Sequence[ReportCells]) -> pa.Table:
+    """Reports' staged cells (each report's ``REPORT_KEYS`` values and its ``CELL_COLUMNS``
+    lists, as ``to_rows`` gives them) as one Arrow table of ``STAGING_SCHEMA``, the reports'
+    cells in order: DuckDB and Parquet read its columns without a Python object per cell."""
+    import numpy as np
+
+    counts = [len(cells["row_code"]) for _, cells in reports]
+    owner = pa.array(np.repeat(np.arange(len(reports)), counts))  # each cell's report
+    columns: dict[str, pa.Array] = {
+        key: pa.array([keys[k] for keys, _ in reports], STAGING_SCHEMA.field(key).type).take(owner)
+        for k, key in enumerate(REPORT_KEYS)
+    }
+    for column in CELL_COLUMNS:
+        columns[column] = pa.array(
+            list(chain.from_iterable(cells[column] for _, cells in reports)), STAGING_SCHEMA.field(column).type
+        )
+    columns["number"] = columns["number_text"].cast(STAGING_SCHEMA.field("number").type)
+    return pa.table([columns[c] for c in STAGING_COLUMNS], schema=STAGING_SCHEMA)
 
 
 @dataclass(frozen=True)
 class Staged:
-    """One report's cells in staging shape, per table: a list per staging column
-    (``STAGING_COLUMNS``, in order), the shape the batch's Arrow tables are made from."""
+    """One report's cells in staging shape, per table: a list per ``CELL_COLUMNS`` column,
+    the shape the batch's Arrow tables are made from (``cells_table``, with the report's keys)."""
 
     report_id: str
     cells: dict[str, dict[str, list[object]]]
@@ -79,11 +102,11 @@ def cell_kind(table: str, col: str) -> str:
     return "count"
 
 
-def to_rows(report_id: str, agency_id: str, parsed: ParsedReport) -> Staged:
+def to_rows(report_id: str, parsed: ParsedReport) -> Staged:
     """Every cell read from every table, in staging shape (also for tables with problems:
     the quarantine shows a person what was read). Plain lists, not a DataFrame per report:
     the batch becomes one Arrow table per table and chunk (``STAGING_SCHEMA``), which is much cheaper."""
-    cells = {name: _columns(report_id, agency_id, parsed, parsed.tables[name].cells) for name in form.TABLES}
+    cells = {name: _columns(parsed.tables[name].cells) for name in form.TABLES}
     notes = [
         {"report_id": report_id, "table_name": name, "note_no": i, "note": note}
         for name in form.TABLES
@@ -93,21 +116,15 @@ def to_rows(report_id: str, agency_id: str, parsed: ParsedReport) -> Staged:
     return Staged(report_id, cells, numbers_hash(parsed), notes)
 
 
-def _columns(report_id: str, agency_id: str, parsed: ParsedReport, cells: Sequence[Cell]) -> dict[str, list[object]]:
-    """A table's cells as one list per staging column, in ``STAGING_COLUMNS``' order. Built a
-    column at a time (a Cell is a tuple: ``zip`` transposes them at C speed), not a dict per cell
-    turned into columns again: the one per-cell step left in Python is the number's text."""
-    n = len(cells)
-    transposed = [list(column) for column in zip(*cells, strict=True)] if n else [[] for _ in Cell._fields]
+def _columns(cells: Sequence[Cell]) -> dict[str, list[object]]:
+    """A table's cells as one list per ``CELL_COLUMNS`` column. Built a column at a time (a
+    Cell is a tuple: ``zip`` transposes them at C speed), not a dict per cell turned into
+    columns again: the one per-cell step left in Python is the number's text."""
+    transposed = [list(column) for column in zip(*cells, strict=True)] if cells else [[] for _ in Cell._fields]
     rows, cols, raws, numbers, wheres, pages = transposed
     return {
-        "report_id": [report_id] * n,
-        "agency_id": [agency_id] * n,
-        "year": [parsed.year] * n,
-        "template": [parsed.template] * n,
         "row_code": rows,
         "col_code": cols,
-        "number": numbers,
         "number_text": [None if number is None else format(number, "f") for number in numbers],
         "raw": raws,
         "source_page": pages,

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from pipeline.normalize import ReportCells
+
 # Every table ``ingest.Staging`` writes, in the order ``load`` fills them.
 TABLES = (
     "stg_reports",
@@ -152,7 +154,7 @@ class ParquetStaging(Staging):
         super().add(results)
         self._flush([t for t in TABLES if t != self.KEPT and t not in self.CELLS])
 
-    def _insert_cells(self, table: str, cells: dict[str, list[object]]) -> None:
+    def _insert_cells(self, table: str, cells: list[ReportCells]) -> None:
         """A chunk's cells go to ``<table>.parquet`` as the Arrow table ``Staging`` inserts,
         cast to the staging table's types (``year``, ``source_page`` INTEGER: a value that does
         not fit raises, as DuckDB's insert did), not through the in-memory table: the insert,
