@@ -20,6 +20,7 @@ Files the pipeline refuses (``UnreadableFile``) count in read/recognize time, as
     .venv/bin/python bench/bench_text.py --digest before.txt   # per-file digests, to diff after a change
     .venv/bin/python bench/bench_text.py --by-family --format txt   # ms per report of each layout family
     .venv/bin/python bench/bench_text.py --warm 1000   # the steady state of a long run (see below)
+    .venv/bin/python bench/bench_text.py --family plain   # only the layout family bench_job.py generates
 
 ``--warm N`` first reads and recognizes N other distinct reports of each format (another
 seed, not timed): a run's workers live for the whole run, so after their first few hundred
@@ -53,6 +54,7 @@ from pipeline.document import Document, UnreadableFile
 from pipeline.normalize import to_rows
 from pipeline.parse import ParsedReport, parse_document
 from pipeline.readers import read_document
+from tools.layouts.families import FAMILIES, FAMILIES_BY_NAME, Family
 from tools.layouts.harness import SUFFIX, cases, render
 
 FORMATS = ("txt", "tsv", "md", "html", "docx")
@@ -73,11 +75,11 @@ class Timing:
         return self.read + self.recognize + self.normalize
 
 
-def render_all(folder: Path, fmt: str, n: int, seed: int) -> list[Path]:
+def render_all(folder: Path, fmt: str, n: int, seed: int, families: tuple[Family, ...] = FAMILIES) -> list[Path]:
     """n distinct reports of one format written to folder (rendering is not timed)."""
     folder.mkdir(parents=True)
     paths = []
-    for case in cases(n, seed, formats=(fmt,)):
+    for case in cases(n, seed, families, formats=(fmt,)):
         path = folder / (case.name + SUFFIX[fmt])
         path.write_bytes(render(case))
         paths.append(path)
@@ -174,11 +176,11 @@ def warm_up() -> None:
     agencies.divisions()
 
 
-def warm_caches(folder: Path, formats: tuple[str, ...], n: int, seed: int) -> None:
+def warm_caches(folder: Path, formats: tuple[str, ...], n: int, seed: int, families: tuple[Family, ...]) -> None:
     """Read, recognize and normalize n reports of each format other than the timed ones (the
     seed after ``seed``): the caches as a worker has them after n files of a run."""
     for fmt in formats:
-        paths = render_all(folder / fmt, fmt, n, seed + 1)
+        paths = render_all(folder / fmt, fmt, n, seed + 1, families)
         time_stages(paths)
 
 
@@ -190,9 +192,13 @@ def main() -> None:
     ap.add_argument("--profile", choices=FORMATS, help="print a cProfile of this format's stages instead")
     ap.add_argument("--digest", type=Path, help="write per-file digests of the results here instead of timing")
     ap.add_argument("--by-family", action="store_true", help="ms per report of each layout family instead")
+    ap.add_argument(
+        "--family", action="append", choices=sorted(FAMILIES_BY_NAME), help="only these layout families (default: all)"
+    )
     ap.add_argument("--warm", type=int, default=0, metavar="N", help="first recognize N other reports per format")
     args = ap.parse_args()
     formats = tuple(args.formats or ((args.profile,) if args.profile else FORMATS))
+    families = tuple(FAMILIES_BY_NAME[f] for f in args.family) if args.family else FAMILIES
     root = Path(tempfile.mkdtemp(prefix="gongkai_bench_text_"))
     try:
         if args.by_family:
@@ -204,10 +210,10 @@ def main() -> None:
                 for family, t in family_timings(root / fmt, fmt, args.n, args.seed).items():
                     print(family_line(fmt, family, t))
             return
-        rendered = {fmt: render_all(root / fmt, fmt, args.n, args.seed) for fmt in formats}
+        rendered = {fmt: render_all(root / fmt, fmt, args.n, args.seed, families) for fmt in formats}
         warm_up()
         if args.warm:
-            warm_caches(root / "warm", formats, args.warm, args.seed)
+            warm_caches(root / "warm", formats, args.warm, args.seed, families)
         if args.digest:
             args.digest.write_text("\n".join(line for fmt in formats for line in digest_lines(rendered[fmt])) + "\n")
             return
