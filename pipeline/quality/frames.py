@@ -48,7 +48,9 @@ _STAGING_READ = "report_id, template, row_code, col_code, number::DOUBLE AS numb
 
 def staging(con: duckdb.DuckDBPyConnection, table: str, scope: str | None = None) -> pd.DataFrame:
     """Staged cells of ``table`` that were read without problems (of the reports in ``scope``),
-    with the columns the frames read.
+    with the columns the frames read, in the order they were staged (``rowid``: a report's
+    cells as printed; DuckDB's parallel anti-join returns them in an order that varies from
+    run to run, and a report's failures are listed in its frame's order).
 
     Fetched as Arrow and handed to pandas (the same columns and dtypes as ``.df()``): ``.df()``
     converted each string cell on its own, 0.2 CPU s per 1,000 reports' applications table,
@@ -56,7 +58,7 @@ def staging(con: duckdb.DuckDBPyConnection, table: str, scope: str | None = None
     strings, and a frame concatenating them would change dtype)."""
     query = (
         f"SELECT {_STAGING_READ} FROM stg_{table} s WHERE NOT EXISTS (SELECT 1 FROM stg_problems p "
-        f"WHERE p.report_id = s.report_id AND p.table_name = ?) AND {within(scope, 's.report_id')}"
+        f"WHERE p.report_id = s.report_id AND p.table_name = ?) AND {within(scope, 's.report_id')} ORDER BY s.rowid"
     )
     cells = con.sql(query, params=[table]).to_arrow_table()
     return cells.to_pandas() if cells.num_rows else con.execute(query, [table]).df()
