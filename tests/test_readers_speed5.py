@@ -139,30 +139,45 @@ def test_sort_strings_compare_as_the_items_do():
 
 
 def test_columns_read_every_field_by_name():
-    """``normalize._columns`` transposes Cells by position: each staging column must hold the
-    field of that name, cell by cell, in order (and a table without cells gives empty columns)."""
+    """``normalize._columns`` transposes Cells by position: each cell column must hold the
+    field of that name, cell by cell, in order (and a table without cells gives empty columns);
+    ``cells_table`` puts the report's keys beside each of its cells and the exact number of
+    its text, reports in the order given."""
     rng = random.Random(3)
     parsed = _random_report(rng)
     for name, table in parsed.tables.items():
         cells = [c._replace(page=rng.choice([None, 4]), where=f"table 1 row {i}") for i, c in enumerate(table.cells)]
         expected = {
-            "report_id": ["r1"] * len(cells),
-            "agency_id": ["a1"] * len(cells),
-            "year": [parsed.year] * len(cells),
-            "template": [parsed.template] * len(cells),
             "row_code": [c.row for c in cells],
             "col_code": [c.col for c in cells],
-            "number": [c.number for c in cells],
             "number_text": [None if c.number is None else format(c.number, "f") for c in cells],
             "raw": [c.raw for c in cells],
             "source_page": [c.page for c in cells],
             "source_where": [c.where for c in cells],
         }
-        columns = normalize._columns("r1", "a1", parsed, cells)
+        columns = normalize._columns(cells)
         assert columns == expected, name
-        assert list(columns) == list(normalize.STAGING_COLUMNS)
-    empty = normalize._columns("r1", "a1", parsed, [])
-    assert empty == {key: [] for key in normalize.STAGING_COLUMNS} and list(empty) == list(normalize.STAGING_COLUMNS)
+        assert list(columns) == list(normalize.CELL_COLUMNS)
+        first, second = cells[: len(cells) // 2], cells[len(cells) // 2 :]
+        arrow = normalize.cells_table(
+            [(("r1", "a1", parsed.year, parsed.template), normalize._columns(first)),
+             (("r2", "a2", None, None), normalize._columns(second))]
+        )  # fmt: skip
+        assert arrow.schema == normalize.STAGING_SCHEMA
+        staged = {column: arrow.column(column).to_pylist() for column in normalize.STAGING_COLUMNS}
+        assert staged == {
+            "report_id": ["r1"] * len(first) + ["r2"] * len(second),
+            "agency_id": ["a1"] * len(first) + ["a2"] * len(second),
+            "year": [parsed.year] * len(first) + [None] * len(second),
+            "template": [parsed.template] * len(first) + [None] * len(second),
+            "number": [c.number for c in cells],  # Decimals compare by value: 12 == 12.0000000000
+            **expected,
+        }, name
+        assert [None if n is None else n.is_signed() for n in staged["number"]] == [
+            None if c.number is None else c.number.is_signed() and c.number != 0 for c in cells
+        ]
+    empty = normalize._columns([])
+    assert empty == {key: [] for key in normalize.CELL_COLUMNS} and list(empty) == list(normalize.CELL_COLUMNS)
 
 
 TABLES = [
