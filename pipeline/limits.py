@@ -11,6 +11,8 @@ below what would take the machine down. ``assets.settings.GongkaiSettings`` over
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pipeline.document import UnreadableFile
@@ -107,3 +109,19 @@ def release_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to hand back this way
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Leave what the process holds on entry out of the garbage collector's walks until exit
+    (``gc.freeze``): a step that makes and drops millions of objects (a shard's unpickled rows,
+    GX's results) would otherwise have every full collection walk the Dagster, pandas and GX
+    objects the process held before it, which live on anyway. On exit they are ordinary
+    objects again (``gc.unfreeze``), in the oldest generation."""
+    import gc
+
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import form
 from pipeline.ingest import STAGE_CHUNK, FileResult, RawFile, Staging, chunks, parse_files
-from pipeline.limits import DEFAULT_LIMITS, Limits, release_memory
+from pipeline.limits import DEFAULT_LIMITS, Limits, frozen_heap, release_memory
 from pipeline.warehouse import Build, connect
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def write(
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
     parse_s = stage_s = 0.0
-    with ParquetStaging(directory, shard.run_id, shard.ingested_at) as staging:
+    with frozen_heap(), ParquetStaging(directory, shard.run_id, shard.ingested_at) as staging:
         for files in chunks(shard.files, chunk):
             t0 = time.perf_counter()
             before = staging.counts["files"]

@@ -63,31 +63,33 @@ def build(warehouse_path: Path, site_dir: Path | None = None, docs_index: Path |
     shows changed since the site this one replaces (``manifest``), else it is carried over."""
     from pipeline.dashboard import manifest, pages  # pandas and the gate: only where pages are built, not for the paths
     from pipeline.dashboard import report_inputs as inputs
+    from pipeline.limits import frozen_heap
     from pipeline.warehouse import open_connection
 
     site_dir = site_dir or site_dir_for(warehouse_path)
     docs_index = docs_index or docs_index_for(warehouse_path)
-    con = open_connection(warehouse_path, read_only=True)  # its buffer pool capped, as the run's others
-    try:
-        data = pages.load(con)
-        tmp = site_dir.with_name(f".{site_dir.name}.tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        (tmp / "reports").mkdir(parents=True)
-        (tmp / "assets").mkdir()
-        (tmp / "assets" / "plotly.min.js").write_text(_plotly_js(), encoding="utf-8")
-        generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        docs_link = os.path.relpath(docs_index, site_dir) if docs_index.exists() else None
-        (tmp / "index.html").write_text(pages.index_page(data, generated, docs_link), encoding="utf-8")
-        _write_quality_page(tmp, data, generated, docs_link)
-        wanted = inputs.digests(con, inputs.code_digest(data.words))
-        draw = manifest.carry_over(site_dir / "reports", wanted, tmp / "reports")
-        drawn = 0  # one page per content, not per copy; their rows read a chunk of reports at a time
-        for report_id, page in pages.report_pages(con, draw, data):
-            (tmp / "reports" / manifest.page_name(report_id)).write_text(page, encoding="utf-8")
-            drawn += 1
-        manifest.write(tmp / "reports", wanted)
-    finally:
-        con.close()
+    with frozen_heap():  # the pages' strings churn; what the process held before lives on
+        con = open_connection(warehouse_path, read_only=True)  # its buffer pool capped, as the run's others
+        try:
+            data = pages.load(con)
+            tmp = site_dir.with_name(f".{site_dir.name}.tmp-{os.getpid()}")
+            shutil.rmtree(tmp, ignore_errors=True)
+            (tmp / "reports").mkdir(parents=True)
+            (tmp / "assets").mkdir()
+            (tmp / "assets" / "plotly.min.js").write_text(_plotly_js(), encoding="utf-8")
+            generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            docs_link = os.path.relpath(docs_index, site_dir) if docs_index.exists() else None
+            (tmp / "index.html").write_text(pages.index_page(data, generated, docs_link), encoding="utf-8")
+            _write_quality_page(tmp, data, generated, docs_link)
+            wanted = inputs.digests(con, inputs.code_digest(data.words))
+            draw = manifest.carry_over(site_dir / "reports", wanted, tmp / "reports")
+            drawn = 0  # one page per content, not per copy; their rows read a chunk of reports at a time
+            for report_id, page in pages.report_pages(con, draw, data):
+                (tmp / "reports" / manifest.page_name(report_id)).write_text(page, encoding="utf-8")
+                drawn += 1
+            manifest.write(tmp / "reports", wanted)
+        finally:
+            con.close()
     old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
     if site_dir.exists():
         os.replace(site_dir, old)

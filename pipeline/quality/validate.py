@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import form
-from pipeline.limits import release_memory
+from pipeline.limits import frozen_heap, release_memory
 from pipeline.normalize import TABLE_COLUMNS
 from pipeline.quality import frames
 from pipeline.quality.suites import load_suites
@@ -134,9 +134,14 @@ def run(
 
     Then the memory GX held (its context, results, caches: garbage once ``_run`` returns) is
     handed back to the system, so the steps after this one start from the process's size
-    before validation plus GX's modules, not from validation's high-water mark."""
+    before validation plus GX's modules, not from validation's high-water mark. GX is
+    imported first, so that its modules are among what the garbage collector leaves out of
+    its walks while the batch is validated (``frozen_heap``)."""
+    import great_expectations  # noqa: F401  (costs seconds: imported only where validation runs)
+
     try:
-        return _run(con, run_id, docs_dir, chunk_reports, sink)
+        with frozen_heap():
+            return _run(con, run_id, docs_dir, chunk_reports, sink)
     finally:
         release_memory()
 
