@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/ is not an installed package
 
 from pipeline.parse import parse_document
 from pipeline.readers import read_document
