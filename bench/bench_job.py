@@ -42,11 +42,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import pypdfium2 as pdfium
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tools/ (the layout generator) is not an installed package
 
+from bench.bench_pdf import pdfium_text  # noqa: E402  (the baseline both benchmarks time)
 from pipeline.parse import parse_document  # noqa: E402
 from pipeline.readers import read_document  # noqa: E402
 from tools.layouts.families import FAMILIES_BY_NAME, layout_for  # noqa: E402
@@ -96,19 +95,6 @@ def generate(folder: Path, n: int, seed: int, formats: tuple[str, ...] = FORMATS
         path.write_bytes(render(Case(plain, fmt, i, seed, report, lay, {})))
         out[fmt].append(path)
     return out
-
-
-def pdfium_text(path: Path) -> None:
-    """The baseline: open the PDF and extract every page's plain text."""
-    pdf = pdfium.PdfDocument(path.read_bytes())
-    try:
-        for page in pdf:
-            textpage = page.get_textpage()
-            textpage.get_text_range()
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
 
 
 def read_and_recognize(files: list[Path]) -> tuple[float, float, int]:

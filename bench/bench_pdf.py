@@ -26,13 +26,13 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/ is not an installed package
-
-from pipeline.parse import parse_document
-from pipeline.readers import read_document
-from tools.layouts.harness import cases, render
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tools/ is not an installed package
+
+from pipeline.parse import parse_document  # noqa: E402
+from pipeline.readers import read_document  # noqa: E402
+from tools.layouts.harness import cases, render  # noqa: E402
+
 REAL = ROOT.parent / "shared" / "realworld"
 
 
