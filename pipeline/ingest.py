@@ -424,6 +424,8 @@ def file_rows(file: RawFile, parsed: ParsedReport) -> FileRows:
 def _chunk_rows(results: list[FileResult], run_id: str, now: datetime) -> _ChunkRows:
     """The chunk's rows: each file's ``FileRows`` (made here for a result that holds only its
     parsed report), with the batch's run and time."""
+    from pipeline.normalize import REPORT_KEYS
+
     out = _ChunkRows()
     for r in results:
         row = {
@@ -442,13 +444,12 @@ def _chunk_rows(results: list[FileResult], run_id: str, now: datetime) -> _Chunk
         staged = r.rows if r.rows is not None or r.parsed is None else file_rows(r.file, r.parsed)
         if staged is not None:
             out.agencies[staged.agency["agency_id"]] = staged.agency
-            report = staged.report
-            keys = (r.file.report_id, report["agency_id"], report["year"], report["template"])  # normalize.REPORT_KEYS
-            for table, cells in staged.cells.items():
-                out.cells[table].append((keys, cells))
             out.notes.extend(staged.notes)
             out.claims.extend(staged.claims)
             out.problems.extend(staged.problems)
             row.update(staged.report)
+            keys = tuple(row[key] for key in REPORT_KEYS)  # the report's columns each of its cells carries
+            for table, cells in staged.cells.items():
+                out.cells[table].append((keys, cells))
         out.reports.append(row)
     return out
